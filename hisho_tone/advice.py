@@ -1,0 +1,54 @@
+"""The result types: Reason (one pinned cause) and Advice (the verdict for one draft)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+RECOMMENDATIONS = ("text", "text_with_care", "call", "video")
+CHANNELS = ("chat", "email")
+SENSITIVITIES = ("low", "normal", "high")
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why the draft is risky as text, pinned to ``text[start:end] == surface`` of the ORIGINAL text."""
+
+    kind: str  # stable id, e.g. "ambiguous_assent" (README lists them all)
+    category: str  # "ambiguity" | "emotion" | "sensitivity" | "complexity"
+    label: str  # short Japanese name of the kind
+    start: int
+    end: int
+    surface: str
+    message: str  # what the reader may take from it (Japanese)
+    hint: str  # what to write instead (Japanese, may be "")
+    weight: float  # strength of the cue in [0, 1]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    """The verdict for one draft; ``to_dict()`` is the HTTP response body."""
+
+    recommendation: str
+    call_probability: float
+    ambiguity: float
+    emotional_weight: float
+    reasons: list[Reason]
+    invitation: str | None
+    summary: str  # the recommendation in one Japanese sentence
+    channel: str
+    sensitivity: str
+    register: str  # "casual" | "polite" | "keigo": the draft's own politeness
+    analyzed_chars: int  # how many characters of the original text were analysed
+    truncated: bool  # True when only the first ``analyzed_chars`` characters were analysed
+    model: str  # id of the model that produced the scores
+    excluded: dict[str, int] = field(default_factory=dict)  # email: quoted/signature chars set aside
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "reasons"}
+        data["reasons"] = [r.to_dict() for r in self.reasons]
+        data["excluded"] = dict(self.excluded)
+        return data

@@ -1,0 +1,168 @@
+"""The pipeline for one draft: prepare → normalise → tokenize → cues → scores → decision → advice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import config as config_mod
+from . import invitations
+from .advice import CHANNELS, SENSITIVITIES, Advice, Reason
+from .cues import Cue, detect, find_specifics
+from .lexicon import Lexicon, load_lexicon
+from .normalize import Normalized, normalize
+from .prepare import Prepared, prepare
+from .register import detect_register
+from .scoring import DEFAULT_THRESHOLDS, Scores, cue_scores, decide
+from .tokenize import Sentence, sentences
+
+# Only this many characters of the original text are analysed; the rest is reported as truncated.
+# A chat message or an email body is far shorter; this keeps a pasted 1 MB log from stalling typing.
+WINDOW_CHARS = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything known about a draft before scoring (shared by runtime and training features)."""
+
+    text: str  # the original text (possibly longer than the window)
+    channel: str
+    prepared: Prepared
+    norm: Normalized
+    sentences: list[Sentence]
+    cues: list[Cue]
+    specifics: list[tuple[int, int]]
+    register: str
+    truncated: bool
+    analyzed_chars: int
+
+
+def _check(text: Any, channel: Any, sensitivity: Any) -> None:
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    if channel not in CHANNELS:
+        raise ValueError(f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
+    if sensitivity not in SENSITIVITIES:
+        raise ValueError(f"sensitivity must be one of {', '.join(SENSITIVITIES)}, not {sensitivity!r}")
+
+
+class Analyzer:
+    """Reusable, thread-safe analyser. Lexicons, configuration and model are loaded once.
+
+    ``disabled_kinds``: cue kinds never reported; ``allow``: regular expressions never reported;
+    ``phrases``: extra lexicon entries (same fields as the data files); ``config``: a path to a
+    TOML configuration, ``None`` for the user's file (``hisho_tone.config.default_path()``) or
+    ``False`` to ignore it; ``model``: ``"default"`` for the shipped model, a path to a model JSON,
+    a parsed model dict, or ``None`` for the transparent cue scorer.
+    """
+
+    def __init__(
+        self,
+        *,
+        disabled_kinds: list[str] | tuple[str, ...] = (),
+        allow: list[str] | tuple[str, ...] = (),
+        phrases: list[dict[str, Any]] | tuple[dict[str, Any], ...] = (),
+        config: str | Path | None | bool = None,
+        model: Any = "default",
+    ):
+        if config is False:
+            user = config_mod.Config()
+        else:
+            user = config_mod.load(Path(config) if isinstance(config, (str, Path)) else None)
+        extra = config_mod.from_mapping(
+            {"disabled_kinds": list(disabled_kinds), "allow": list(allow), "phrases": list(phrases)}, "Analyzer()"
+        )
+        self.disabled_kinds = user.disabled_kinds | extra.disabled_kinds
+        self.allow = user.allow + extra.allow
+        self.lexicon: Lexicon = load_lexicon(list(user.phrases + extra.phrases), self.disabled_kinds)
+        self.video_kinds = frozenset(k.id for k in self.lexicon.kinds.values() if k.video)
+        from .model import load_model  # local import keeps the module graph acyclic
+
+        self.model = load_model(model)
+
+    # -- stages ----------------------------------------------------------------------------
+    def inspect(self, text: str, channel: str = "chat") -> Analysis:
+        """Run every stage up to cue detection (the model's features are computed from this)."""
+        truncated = len(text) > WINDOW_CHARS
+        window = text[:WINDOW_CHARS] if truncated else text
+        prepared = prepare(window, channel)
+        norm = normalize(window, prepared.spans)
+        sents = sentences(norm.text)
+        specifics = find_specifics(norm.text, self.lexicon)
+        cues = detect(norm.text, sents, self.lexicon, specifics)
+        if self.allow:
+            cues = [c for c in cues if not self._allowed(norm.text, c)]
+        register = detect_register(norm.text, sents)
+        return Analysis(text, channel, prepared, norm, sents, cues, specifics, register, truncated, len(window))
+
+    def _allowed(self, text: str, cue: Cue) -> bool:
+        return any(m.start() < cue.end and m.end() > cue.start for p in self.allow for m in p.finditer(text))
+
+    def scores(self, analysis: Analysis) -> Scores:
+        """The three scores, from the model when one is loaded."""
+        if self.model is None:
+            return cue_scores(analysis.cues)
+        return self.model.score(analysis)
+
+    def thresholds(self, sensitivity: str) -> tuple[float, float]:
+        if self.model is not None:
+            return self.model.thresholds(sensitivity)
+        return DEFAULT_THRESHOLDS[sensitivity]
+
+    # -- public ----------------------------------------------------------------------------
+    def analyze(self, text: str, channel: str = "chat", sensitivity: str = "normal") -> Advice:
+        """Analyse one draft. Never raises for content; TypeError/ValueError for bad arguments."""
+        _check(text, channel, sensitivity)
+        analysis = self.inspect(text, channel)
+        return self.advise(analysis, sensitivity)
+
+    def advise(self, analysis: Analysis, sensitivity: str = "normal") -> Advice:
+        """Score an inspected draft and explain the verdict."""
+        scores = self.scores(analysis)
+        recommendation = decide(scores, analysis.cues, self.video_kinds, self.thresholds(sensitivity))
+        reasons = self.reasons(analysis)
+        top_category = _top_category(analysis.cues)
+        return Advice(
+            recommendation=recommendation,
+            call_probability=scores.call_probability,
+            ambiguity=scores.ambiguity,
+            emotional_weight=scores.emotional_weight,
+            reasons=reasons,
+            invitation=invitations.invitation(recommendation, analysis.channel, analysis.register, top_category),
+            summary=invitations.summary(recommendation),
+            channel=analysis.channel,
+            sensitivity=sensitivity,
+            register=analysis.register,
+            analyzed_chars=analysis.analyzed_chars,
+            truncated=analysis.truncated,
+            model=self.model.id if self.model is not None else "cues",
+            excluded={"quoted_chars": analysis.prepared.quoted_chars, "signature_chars": analysis.prepared.signature_chars},
+        )
+
+    def reasons(self, analysis: Analysis) -> list[Reason]:
+        """One Reason per cue, with its span mapped back to the original text."""
+        out = []
+        for cue in analysis.cues:
+            start, end = analysis.norm.original_span(cue.start, cue.end)
+            surface = analysis.text[start:end]
+            kind = self.lexicon.kinds[cue.kind]
+            shown = analysis.norm.text[cue.start : cue.end]
+            message = cue.message.replace("{surface}", _short(shown)).replace("{count}", str(cue.count))
+            out.append(Reason(cue.kind, cue.category, kind.label, start, end, surface, message, cue.hint, round(cue.weight, 3)))
+        out.sort(key=lambda r: (r.start, r.end, r.kind))
+        return out
+
+
+def _short(surface: str, limit: int = 30) -> str:
+    surface = " ".join(surface.split())
+    return surface if len(surface) <= limit else surface[: limit - 1] + "…"
+
+
+def _top_category(cues: list[Cue]) -> str:
+    totals: dict[str, float] = {}
+    for cue in cues:
+        totals[cue.category] = totals.get(cue.category, 0.0) + cue.weight
+    if not totals:
+        return "ambiguity"
+    return max(totals, key=lambda c: totals[c])

@@ -1,0 +1,176 @@
+"""Find cues: lexicon entries matched against tokens and sentences, plus a few structural cues.
+
+The matcher is generic; every phrase it knows comes from the data files (see ``lexicon.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import Entry, Item, Lexicon
+from .tokenize import Sentence, Token
+
+# A sentence that asks something: a question mark, or a polite question ending.
+_QUESTION = re.compile(r"(?:[?？]|(?:ます|です|でしょう|ません|でした|ました)か[。.]?|(?:でしょうか|ませんか|ですか))\s*$")
+MANY_QUESTIONS_KIND = "many_questions"
+MANY_QUESTIONS_MIN = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A detected cue with [start, end) offsets into the NORMALISED text."""
+
+    kind: str
+    category: str
+    entry_id: str
+    start: int
+    end: int
+    weight: float
+    message: str
+    hint: str
+    count: int = 0  # for counting cues (e.g. the number of questions)
+
+
+def _match(pattern: tuple[Item, ...], tokens: tuple[Token, ...], i: int, p: int = 0) -> int:
+    """Return the index after the last matched token, or -1 if ``pattern[p:]`` does not match at i."""
+    if p == len(pattern):
+        return i
+    item = pattern[p]
+    if i < len(tokens) and item.matches(tokens[i]):
+        end = _match(pattern, tokens, i + 1, p + 1)
+        if end >= 0:
+            return end
+    if item.optional:
+        return _match(pattern, tokens, i, p + 1)
+    return -1
+
+
+def _extend(tokens: tuple[Token, ...], j: int) -> int:
+    """Grow a match over the inflection that finishes the phrase (検討さ → 検討させていただきます)."""
+    while j < len(tokens):
+        tok = tokens[j]
+        if tok.pos1 in ("助動詞", "接尾辞") or (tok.pos1 == "動詞" and tok.pos2 == "非自立可能"):
+            j += 1
+        elif tok.pos1 == "助詞" and tok.pos2 == "接続助詞" and tok.surface in ("て", "で") and j + 1 < len(tokens) and tokens[j + 1].pos1 in ("動詞", "助動詞"):
+            j += 1
+        else:
+            break
+    return j
+
+
+def _negated(tokens: tuple[Token, ...], after: int, negators: frozenset[str]) -> bool:
+    """True when a negation follows within the next few tokens (不満はありません)."""
+    for tok in tokens[after : after + 4]:
+        if tok.base in negators or tok.lemma in negators:
+            return True
+        if tok.pos1 == "補助記号":
+            return False
+    return False
+
+
+class Context:
+    """What the conditions of an entry look at: the whole message and its specifics."""
+
+    def __init__(self, text: str, lex: Lexicon, specifics: list[tuple[int, int]]):
+        self.text = text
+        self.lex = lex
+        self.specifics = specifics
+        self.length = len(text.strip())
+        self.softened = any(p.search(text) for p in lex.softeners)
+
+    def specific_between(self, start: int, end: int) -> bool:
+        return any(s < end and e > start for s, e in self.specifics)
+
+
+def _keep(entry: Entry, start: int, end: int, sent: Sentence, after: int, ctx: Context) -> bool:
+    sent_text = ctx.text[sent.start : sent.end]
+    for allow in entry.allows:
+        for m in allow.finditer(sent_text):
+            if m.start() + sent.start < end and m.end() + sent.start > start:
+                return False
+    if entry.max_message_chars and ctx.length > entry.max_message_chars:
+        return False
+    if entry.standalone:
+        rest = len(re.sub(r"[\s。、.,!?！？…・ー〜~]", "", sent_text)) - len(re.sub(r"\s", "", ctx.text[start:end]))
+        if rest > entry.standalone:
+            return False
+    if entry.unless_specific == "sentence" and ctx.specific_between(sent.start, sent.end):
+        return False
+    if entry.unless_specific == "message" and ctx.specifics:
+        return False
+    if entry.unless_positive and any(p.search(sent_text) for p in ctx.lex.positive):
+        return False
+    if entry.unless_softened and ctx.softened:
+        return False
+    if entry.unless_negated and after >= 0 and _negated(sent.tokens, after, ctx.lex.negators):
+        return False
+    return True
+
+
+def _cue(entry: Entry, start: int, end: int) -> Cue:
+    return Cue(entry.kind, entry.category, entry.id, start, end, entry.weight, entry.message, entry.hint)
+
+
+def find_specifics(text: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """Spans of concrete content (dates, times, amounts, numbered items) in normalised text."""
+    spans = []
+    for _, regex in lex.specifics:
+        spans.extend(m.span() for m in regex.finditer(text) if m.end() > m.start())
+    return spans
+
+
+def detect(text: str, sents: list[Sentence], lex: Lexicon, specifics: list[tuple[int, int]]) -> list[Cue]:
+    """All cues of normalised ``text``, overlapping cues of one kind merged, sorted by start."""
+    ctx = Context(text, lex, specifics)
+    found: list[Cue] = []
+    for sent in sents:
+        tokens = sent.tokens
+        for i, tok in enumerate(tokens):
+            candidates = []
+            for key in {tok.surface, tok.base, tok.lemma}:
+                candidates.extend(lex.by_key.get(key, ()))
+            candidates.extend(lex.unkeyed)
+            for entry, pattern in candidates:
+                j = _match(pattern, tokens, i)
+                if j > i:
+                    start = tok.start
+                    if not _keep(entry, start, tokens[j - 1].end, sent, j, ctx):
+                        continue
+                    found.append(_cue(entry, start, tokens[_extend(tokens, j) - 1].end))
+        sent_text = text[sent.start : sent.end]
+        for entry in lex.regex_entries:
+            for regex in entry.regexes:
+                for m in regex.finditer(sent_text):
+                    if m.end() == m.start():
+                        continue
+                    start, end = sent.start + m.start(), sent.start + m.end()
+                    after = next((k for k, t in enumerate(tokens) if t.start >= end), len(tokens))
+                    if _keep(entry, start, end, sent, after, ctx):
+                        found.append(_cue(entry, start, end))
+    found.extend(_many_questions(text, sents, lex))
+    return _merge(found)
+
+
+def _many_questions(text: str, sents: list[Sentence], lex: Lexicon) -> list[Cue]:
+    kind = lex.kinds.get(MANY_QUESTIONS_KIND)
+    if kind is None or MANY_QUESTIONS_KIND in lex.disabled:
+        return []
+    questions = [s for s in sents if _QUESTION.search(text[s.start : s.end])]
+    if len(questions) < MANY_QUESTIONS_MIN:
+        return []
+    weight = min(1.0, kind.weight * (len(questions) - MANY_QUESTIONS_MIN + 1))
+    last = questions[-1]
+    return [Cue(kind.id, kind.category, kind.id, last.start, last.end, weight, kind.message, kind.hint, len(questions))]
+
+
+def _merge(cues: list[Cue]) -> list[Cue]:
+    """Keep one cue per overlapping run of the same kind: the longest, then the strongest."""
+    cues.sort(key=lambda c: (c.kind, c.start, -(c.end - c.start), -c.weight))
+    kept: list[Cue] = []
+    for cue in cues:
+        if kept and kept[-1].kind == cue.kind and cue.start < kept[-1].end:
+            continue
+        kept.append(cue)
+    kept.sort(key=lambda c: (c.start, c.end, c.kind))
+    return kept

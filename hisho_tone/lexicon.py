@@ -1,0 +1,253 @@
+"""Load cue knowledge from the TOML data files and compile token patterns.
+
+Pattern mini-language (one string per pattern, items separated by spaces):
+  ``検討``        a token whose surface, orthographic base or lemma is 検討 (so 検討し/検討します match)
+  ``=いい``       a token whose surface is exactly いい
+  ``a|b``         alternatives
+  ``[名詞]``      a token whose part of speech (pos1, or pos1:pos2 as ``[名詞:数詞]``) matches
+  ``*``           any one token
+  ``X?``          the item is optional
+Regular expressions (``regex = [...]``) match the normalised sentence text instead.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+CATEGORIES = ("ambiguity", "emotion", "sensitivity", "complexity")
+DATA_PACKAGE = "hisho_tone.data"
+
+
+class LexiconError(ValueError):
+    """A cue data file is malformed; the message names the file and the entry."""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One position of a token pattern."""
+
+    words: frozenset[str] = frozenset()  # match surface, base or lemma
+    surfaces: frozenset[str] = frozenset()  # match surface only
+    pos: tuple[tuple[str, str], ...] = ()  # (pos1, pos2 or "")
+    any: bool = False
+    optional: bool = False
+
+    def matches(self, tok: Any) -> bool:
+        if self.any:
+            return True
+        if self.words and (tok.surface in self.words or tok.base in self.words or tok.lemma in self.words):
+            return True
+        if self.surfaces and tok.surface in self.surfaces:
+            return True
+        return any(tok.pos1 == p1 and (not p2 or tok.pos2 == p2) for p1, p2 in self.pos)
+
+    def keys(self) -> frozenset[str] | None:
+        """Literal strings a token must carry to match (None when any token may match)."""
+        if self.any or self.pos or self.optional:
+            return None
+        return self.words | self.surfaces
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """A cue kind: its category, the default message, hint and weight, and the user switch id."""
+
+    id: str
+    category: str
+    label: str
+    message: str
+    hint: str
+    weight: float
+    video: bool = False  # high-stakes kinds that warrant a face-to-face-grade conversation
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One dictionary entry: how to find the phrase and when not to flag it."""
+
+    id: str
+    kind: str
+    category: str
+    patterns: tuple[tuple[Item, ...], ...]
+    regexes: tuple[re.Pattern[str], ...]
+    weight: float
+    message: str
+    hint: str
+    allows: tuple[re.Pattern[str], ...]
+    unless_specific: str  # "", "sentence" or "message"
+    unless_negated: bool
+    unless_positive: bool
+    unless_softened: bool
+    standalone: int  # >0: the sentence may hold at most this many other characters
+    max_message_chars: int  # >0: only in messages at most this long
+    examples: tuple[str, ...]
+    counterexamples: tuple[str, ...]
+    description: str = ""
+
+
+@dataclass(slots=True)
+class Lexicon:
+    """All kinds and entries, with an index from literal strings to the patterns they start."""
+
+    kinds: dict[str, Kind] = field(default_factory=dict)
+    entries: list[Entry] = field(default_factory=list)
+    positive: tuple[re.Pattern[str], ...] = ()
+    softeners: tuple[re.Pattern[str], ...] = ()
+    negators: frozenset[str] = frozenset()
+    specifics: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    disabled: frozenset[str] = frozenset()
+    by_key: dict[str, list[tuple[Entry, tuple[Item, ...]]]] = field(default_factory=dict)
+    unkeyed: list[tuple[Entry, tuple[Item, ...]]] = field(default_factory=list)
+    regex_entries: list[Entry] = field(default_factory=list)
+
+    def index(self) -> None:
+        """Build the look-up tables the matcher uses (once, at load time)."""
+        self.by_key.clear()
+        self.unkeyed.clear()
+        self.regex_entries = [e for e in self.entries if e.regexes]
+        for entry in self.entries:
+            for pattern in entry.patterns:
+                keys = pattern[0].keys()
+                if keys is None:
+                    self.unkeyed.append((entry, pattern))
+                else:
+                    for key in keys:
+                        self.by_key.setdefault(key, []).append((entry, pattern))
+
+
+def parse_item(text: str, where: str) -> Item:
+    optional = text.endswith("?") and len(text) > 1
+    if optional:
+        text = text[:-1]
+    if text == "*":
+        return Item(any=True, optional=optional)
+    words: set[str] = set()
+    surfaces: set[str] = set()
+    pos: list[tuple[str, str]] = []
+    for alt in text.split("|"):
+        if not alt:
+            raise LexiconError(f"{where}: empty alternative in pattern item {text!r}")
+        if alt.startswith("[") and alt.endswith("]"):
+            p1, _, p2 = alt[1:-1].partition(":")
+            pos.append((p1, p2))
+        elif alt.startswith("=") and len(alt) > 1:
+            surfaces.add(alt[1:])
+        else:
+            words.add(alt)
+    return Item(frozenset(words), frozenset(surfaces), tuple(pos), False, optional)
+
+
+def parse_pattern(text: str, where: str) -> tuple[Item, ...]:
+    items = tuple(parse_item(part, where) for part in text.split())
+    if not items:
+        raise LexiconError(f"{where}: empty pattern")
+    if items[0].optional:
+        raise LexiconError(f"{where}: a pattern must not start with an optional item ({text!r})")
+    return items
+
+
+def _regex(text: str, where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(text)
+    except re.error as exc:
+        raise LexiconError(f"{where}: bad regular expression {text!r}: {exc}") from exc
+
+
+def _str_list(raw: dict[str, Any], key: str, where: str) -> list[str]:
+    value = raw.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise LexiconError(f"{where}: '{key}' must be a string or a list of strings")
+    return value
+
+
+def make_entry(raw: dict[str, Any], kinds: dict[str, Kind], where: str) -> Entry:
+    """Build an Entry from one TOML table (also used for phrases from the user's config)."""
+    kind_id = raw.get("kind")
+    if kind_id not in kinds:
+        raise LexiconError(f"{where}: unknown kind {kind_id!r}; known kinds: {', '.join(sorted(kinds))}")
+    kind = kinds[kind_id]
+    entry_id = raw.get("id") or f"{kind_id}.custom"
+    where = f"{where} [{entry_id}]"
+    patterns = tuple(parse_pattern(p, where) for p in _str_list(raw, "patterns", where))
+    regexes = tuple(_regex(r, where) for r in _str_list(raw, "regex", where))
+    if not patterns and not regexes:
+        raise LexiconError(f"{where}: needs 'patterns' or 'regex'")
+    unless_specific = raw.get("unless_specific", "")
+    if unless_specific is True:
+        unless_specific = "sentence"
+    if unless_specific not in ("", False, "sentence", "message"):
+        raise LexiconError(f"{where}: unless_specific must be 'sentence' or 'message'")
+    return Entry(
+        id=entry_id,
+        kind=kind_id,
+        category=kind.category,
+        patterns=patterns,
+        regexes=regexes,
+        weight=float(raw.get("weight", kind.weight)),
+        message=raw.get("message", kind.message),
+        hint=raw.get("hint", kind.hint),
+        allows=tuple(_regex(a, where) for a in _str_list(raw, "allows", where)),
+        unless_specific=unless_specific or "",
+        unless_negated=bool(raw.get("unless_negated", kind.category == "emotion")),
+        unless_positive=bool(raw.get("unless_positive", False)),
+        unless_softened=bool(raw.get("unless_softened", False)),
+        standalone=int(raw.get("standalone", 0)),
+        max_message_chars=int(raw.get("max_message_chars", 0)),
+        examples=tuple(_str_list(raw, "examples", where)),
+        counterexamples=tuple(_str_list(raw, "counterexamples", where)),
+        description=str(raw.get("description", "")),
+    )
+
+
+def _read_toml(name: str) -> dict[str, Any]:
+    path = resources.files(DATA_PACKAGE) / name
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise LexiconError(f"{name}: {exc}") from exc
+
+
+def load_lexicon(extra_entries: list[dict[str, Any]] | None = None, disabled: frozenset[str] = frozenset()) -> Lexicon:
+    """Read every category file plus ``shared.toml``; add ``extra_entries``; drop ``disabled`` kinds."""
+    lex = Lexicon(disabled=frozenset(disabled))
+    raw_entries: list[tuple[str, dict[str, Any]]] = []
+    for category in CATEGORIES:
+        name = f"cues_{category}.toml"
+        data = _read_toml(name)
+        for kind_id, k in data.get("kinds", {}).items():
+            if kind_id in lex.kinds:
+                raise LexiconError(f"{name}: kind {kind_id!r} is defined twice")
+            lex.kinds[kind_id] = Kind(
+                kind_id, category, k.get("label", kind_id), k["message"], k.get("hint", ""),
+                float(k.get("weight", 0.5)), bool(k.get("video", False)),
+            )
+        raw_entries.extend((name, e) for e in data.get("cue", []))
+    shared = _read_toml("shared.toml")
+    lex.positive = tuple(_regex(p, "shared.toml positive") for p in shared.get("positive", []))
+    lex.softeners = tuple(_regex(p, "shared.toml softeners") for p in shared.get("softeners", []))
+    lex.negators = frozenset(shared.get("negators", []))
+    lex.specifics = tuple(
+        (s["id"], _regex(s["regex"], f"shared.toml specific {s['id']}")) for s in shared.get("specific", [])
+    )
+    seen: set[str] = set()
+    for where, raw in raw_entries + [("config", e) for e in (extra_entries or [])]:
+        entry = make_entry(raw, lex.kinds, where)
+        if entry.id in seen and where != "config":
+            raise LexiconError(f"{where}: duplicate entry id {entry.id!r}")
+        seen.add(entry.id)
+        if entry.kind not in disabled:
+            lex.entries.append(entry)
+    lex.index()
+    return lex
+
+
+def data_dir() -> Path:
+    """Folder of the shipped data files (for docs and tests)."""
+    return Path(str(resources.files(DATA_PACKAGE)))

@@ -1,0 +1,90 @@
+"""Offset-preserving normalisation: NFKC text plus a map back to the original string.
+
+Cue patterns are written against NFKC text (full-width ！ becomes !, half-width ｶﾅ becomes カナ),
+but every span we report must index the user's ORIGINAL text. ``normalize`` therefore keeps, for
+each output character, the [start, end) range of the original characters it came from.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+# Characters that carry no text: zero-width spaces/joiners, BOM, soft hyphen, bidi controls.
+_INVISIBLE = frozenset(
+    "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+# Half-width voiced marks combine with the preceding kana under NFKC.
+_COMBINING_KANA = frozenset("\uff9e\uff9f\u3099\u309a")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """NFKC text with, for every character, the original span it was produced from."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of the normalised text back to the original text."""
+        if end <= start:
+            pos = self.starts[start] if start < len(self.starts) else (self.ends[-1] if self.ends else 0)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+
+def _clean_char(ch: str) -> str:
+    """Replace characters the tokenizer cannot take (controls, lone surrogates) with a space."""
+    if ch in "\n\t":
+        return ch
+    if ch == "\r":
+        return "\n"
+    code = ord(ch)
+    if 0xD800 <= code <= 0xDFFF:  # lone surrogate (e.g. surrogateescape'd bytes)
+        return " "
+    if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn"):
+        return " "
+    return ch
+
+
+def normalize(text: str, spans: list[tuple[int, int]] | None = None) -> Normalized:
+    """Normalise ``text`` (or only the given original ``spans`` of it, joined by newlines).
+
+    ``spans`` lets the email preparer drop quoted history and signatures: characters outside the
+    spans are left out, and a newline stands between two spans so sentences never run across them.
+    """
+    if spans is None:
+        spans = [(0, len(text))]
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for span_no, (span_start, span_end) in enumerate(spans):
+        if span_no and out and out[-1] != "\n":
+            out.append("\n")
+            starts.append(span_start)
+            ends.append(span_start)
+        i = span_start
+        while i < span_end:
+            j = i + 1
+            # keep a base character together with the combining marks that follow it
+            while j < span_end and (unicodedata.combining(text[j]) or text[j] in _COMBINING_KANA):
+                j += 1
+            chunk = text[i:j]
+            if chunk[0] in _INVISIBLE:
+                i = j
+                continue
+            if j - i == 1:
+                chunk = _clean_char(chunk)
+            else:
+                chunk = "".join(_clean_char(c) for c in chunk)
+            if chunk.isascii():
+                normalized = chunk
+            else:
+                normalized = unicodedata.normalize("NFKC", chunk)
+            for ch in normalized:
+                out.append(ch)
+                starts.append(i)
+                ends.append(j)
+            i = j
+    return Normalized("".join(out), tuple(starts), tuple(ends))

@@ -1,0 +1,57 @@
+"""Turn scores into a recommendation, and a transparent cue-based scorer used when no model is loaded.
+
+The trained model (``model.py``) replaces ``cue_scores``; ``decide`` is shared by both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .cues import Cue
+
+# How much each category of cue speaks for a call rather than text.
+_CALL_FACTOR = {"ambiguity": 0.8, "emotion": 0.9, "sensitivity": 1.0, "complexity": 0.9}
+
+# call_probability thresholds (care, call) per sensitivity, used when the model brings none.
+DEFAULT_THRESHOLDS = {"low": (0.45, 0.7), "normal": (0.3, 0.55), "high": (0.2, 0.4)}
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """The three scores of a draft, each in [0, 1]."""
+
+    call_probability: float
+    ambiguity: float
+    emotional_weight: float
+
+
+def _noisy_or(weights: list[float]) -> float:
+    miss = 1.0
+    for w in weights:
+        miss *= 1.0 - max(0.0, min(1.0, w))
+    return 1.0 - miss
+
+
+def cue_scores(cues: list[Cue]) -> Scores:
+    """Transparent scores: each cue is independent evidence (noisy-OR of cue weights)."""
+    by_cat: dict[str, list[float]] = {c: [] for c in _CALL_FACTOR}
+    for cue in cues:
+        by_cat[cue.category].append(cue.weight)
+    ambiguity = _noisy_or(by_cat["ambiguity"] + [0.5 * w for w in by_cat["complexity"]])
+    emotion = _noisy_or(by_cat["emotion"] + [0.3 * w for w in by_cat["sensitivity"]])
+    call = _noisy_or([c.weight * _CALL_FACTOR[c.category] for c in cues])
+    return Scores(round(call, 4), round(ambiguity, 4), round(emotion, 4))
+
+
+def decide(scores: Scores, cues: list[Cue], video_kinds: frozenset[str], thresholds: tuple[float, float]) -> str:
+    """Map scores to text | text_with_care | call | video."""
+    care, call = thresholds
+    p = scores.call_probability
+    if p < care:
+        return "text"
+    if p < call:
+        return "text_with_care"
+    video = any(c.kind in video_kinds and c.weight >= 0.5 for c in cues)
+    if video or (scores.emotional_weight >= 0.85 and p >= 0.85):
+        return "video"
+    return "call"
