@@ -1,0 +1,37 @@
+# The two commands: `make run` (set up and start the local service + playground) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test check train evaluate bench extension clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+run: $(STAMP)  ## start the local service and print the playground URL
+	$(BIN)/hisho-tone serve
+
+test: $(STAMP)  ## run every test (browser tests need Debian's chromium: see .ci/run)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check: $(STAMP)  ## analyse TEXT from the command line: make check TEXT='例の件お願いします'
+	$(BIN)/hisho-tone check "$(TEXT)"
+
+train: $(STAMP)  ## retrain the shipped model from models/data
+	$(BIN)/hisho-tone train
+
+bench: $(STAMP)  ## speed benchmarks (ratios against a same-run baseline)
+	$(BIN)/python benchmarks/bench_analyze.py
+
+extension:  ## pack the Chrome extension into dist/hisho-tone-extension.zip
+	mkdir -p dist && rm -f dist/hisho-tone-extension.zip
+	cd extension && zip -qr ../dist/hisho-tone-extension.zip . -x '*.DS_Store'
+	@echo "dist/hisho-tone-extension.zip"
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache test-artifacts
