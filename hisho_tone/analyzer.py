@@ -32,7 +32,7 @@ class Analysis:
     norm: Normalized
     sentences: list[Sentence]
     cues: list[Cue]
-    specifics: list[tuple[int, int]]
+    specifics: list[tuple[int, int, str]]
     register: str
     truncated: bool
     analyzed_chars: int

@@ -37,8 +37,9 @@ def _match(pattern: tuple[Item, ...], tokens: tuple[Token, ...], i: int, p: int 
     if p == len(pattern):
         return i
     item = pattern[p]
-    if i < len(tokens) and item.matches(tokens[i]):
-        end = _match(pattern, tokens, i + 1, p + 1)
+    step = item.end(tokens, i)
+    if step > i:
+        end = _match(pattern, tokens, step, p + 1)
         if end >= 0:
             return end
     if item.optional:
@@ -59,8 +60,13 @@ def _extend(tokens: tuple[Token, ...], j: int) -> int:
     return j
 
 
-def _negated(tokens: tuple[Token, ...], after: int, negators: frozenset[str]) -> bool:
-    """True when a negation follows within the next few tokens (不満はありません)."""
+def _negated(tokens: tuple[Token, ...], start: int, after: int, negators: frozenset[str]) -> bool:
+    """True when a negation follows within the next few tokens (不満はありません).
+
+    A phrase that carries its own negation (納得できません) is not negated again by its ん.
+    """
+    if any(t.base in negators or t.base == "ます" and t.surface == "ませ" for t in tokens[start:after]):
+        return False
     for tok in tokens[after : after + 4]:
         if tok.base in negators or tok.lemma in negators:
             return True
@@ -72,18 +78,28 @@ def _negated(tokens: tuple[Token, ...], after: int, negators: frozenset[str]) ->
 class Context:
     """What the conditions of an entry look at: the whole message and its specifics."""
 
-    def __init__(self, text: str, lex: Lexicon, specifics: list[tuple[int, int]]):
+    def __init__(self, text: str, lex: Lexicon, specifics: list[tuple[int, int, str]]):
         self.text = text
         self.lex = lex
         self.specifics = specifics
         self.length = len(text.strip())
         self.softened = any(p.search(text) for p in lex.softeners)
 
-    def specific_between(self, start: int, end: int) -> bool:
-        return any(s < end and e > start for s, e in self.specifics)
+    def specific_between(self, start: int, end: int, naming: bool = False) -> bool:
+        """Concrete content overlaps [start, end); ``naming``: only content that names a thing."""
+        return any(s < end and e > start and not (naming and k in TIME_ONLY) for s, e, k in self.specifics)
+
+    def positive_near(self, sent: Sentence, sents: list[Sentence]) -> bool:
+        """A positive word in this sentence or the next (うまくいきました！ありがとうございます)."""
+        idx = sents.index(sent)
+        window = self.text[sent.start : sents[idx + 1].end if idx + 1 < len(sents) else sent.end]
+        return any(p.search(window) for p in self.lex.positive)
 
 
-def _keep(entry: Entry, start: int, end: int, sent: Sentence, after: int, ctx: Context) -> bool:
+NEAR_CHARS = 12  # how close concrete content must be to explain a vague referent: 例の件（12/3の請求書）
+
+
+def _keep(entry: Entry, start: int, end: int, sent: Sentence, after: int, ctx: Context, sents: list[Sentence], first: int = -1) -> bool:
     sent_text = ctx.text[sent.start : sent.end]
     for allow in entry.allows:
         for m in allow.finditer(sent_text):
@@ -95,15 +111,17 @@ def _keep(entry: Entry, start: int, end: int, sent: Sentence, after: int, ctx: C
         rest = len(re.sub(r"[\s。、.,!?！？…・ー〜~]", "", sent_text)) - len(re.sub(r"\s", "", ctx.text[start:end]))
         if rest > entry.standalone:
             return False
+    if entry.unless_specific == "near" and ctx.specific_between(start - NEAR_CHARS, end + NEAR_CHARS, naming=True):
+        return False
     if entry.unless_specific == "sentence" and ctx.specific_between(sent.start, sent.end):
         return False
     if entry.unless_specific == "message" and ctx.specifics:
         return False
-    if entry.unless_positive and any(p.search(sent_text) for p in ctx.lex.positive):
+    if entry.unless_positive and ctx.positive_near(sent, sents):
         return False
     if entry.unless_softened and ctx.softened:
         return False
-    if entry.unless_negated and after >= 0 and _negated(sent.tokens, after, ctx.lex.negators):
+    if entry.unless_negated and after >= 0 and _negated(sent.tokens, max(first, 0), after, ctx.lex.negators):
         return False
     return True
 
@@ -112,44 +130,59 @@ def _cue(entry: Entry, start: int, end: int) -> Cue:
     return Cue(entry.kind, entry.category, entry.id, start, end, entry.weight, entry.message, entry.hint)
 
 
-def find_specifics(text: str, lex: Lexicon) -> list[tuple[int, int]]:
-    """Spans of concrete content (dates, times, amounts, numbered items) in normalised text."""
+# Specifics that say WHEN, not WHAT: they settle a deadline but do not name a vague referent.
+TIME_ONLY = frozenset({"relative_day", "weekday", "time"})
+
+
+def find_specifics(text: str, lex: Lexicon) -> list[tuple[int, int, str]]:
+    """Spans of concrete content (dates, times, amounts, numbered items) with the id of their kind."""
     spans = []
-    for _, regex in lex.specifics:
-        spans.extend(m.span() for m in regex.finditer(text) if m.end() > m.start())
+    for spec_id, regex in lex.specifics:
+        spans.extend((m.start(), m.end(), spec_id) for m in regex.finditer(text) if m.end() > m.start())
     return spans
 
 
-def detect(text: str, sents: list[Sentence], lex: Lexicon, specifics: list[tuple[int, int]]) -> list[Cue]:
+def detect(text: str, sents: list[Sentence], lex: Lexicon, specifics: list[tuple[int, int, str]]) -> list[Cue]:
     """All cues of normalised ``text``, overlapping cues of one kind merged, sorted by start."""
     ctx = Context(text, lex, specifics)
     found: list[Cue] = []
     for sent in sents:
         tokens = sent.tokens
         for i, tok in enumerate(tokens):
-            candidates = []
-            for key in {tok.surface, tok.base, tok.lemma}:
-                candidates.extend(lex.by_key.get(key, ()))
-            candidates.extend(lex.unkeyed)
+            candidates = list(lex.unkeyed)
+            for ch in {tok.surface[:1], tok.base[:1], tok.lemma[:1]}:
+                candidates.extend(lex.by_first.get(ch, ()))
             for entry, pattern in candidates:
                 j = _match(pattern, tokens, i)
                 if j > i:
                     start = tok.start
-                    if not _keep(entry, start, tokens[j - 1].end, sent, j, ctx):
+                    if not _keep(entry, start, tokens[j - 1].end, sent, j, ctx, sents, i):
                         continue
                     found.append(_cue(entry, start, tokens[_extend(tokens, j) - 1].end))
         sent_text = text[sent.start : sent.end]
         for entry in lex.regex_entries:
-            for regex in entry.regexes:
-                for m in regex.finditer(sent_text):
-                    if m.end() == m.start():
-                        continue
-                    start, end = sent.start + m.start(), sent.start + m.end()
-                    after = next((k for k, t in enumerate(tokens) if t.start >= end), len(tokens))
-                    if _keep(entry, start, end, sent, after, ctx):
-                        found.append(_cue(entry, start, end))
+            if entry.scope == "sentence":
+                found.extend(_regex_cues(entry, sent_text, sent.start, sent, ctx, sents))
+    for entry in lex.regex_entries:
+        if entry.scope == "message" and sents:
+            found.extend(_regex_cues(entry, text, 0, None, ctx, sents))
     found.extend(_many_questions(text, sents, lex))
     return _merge(found)
+
+
+def _regex_cues(entry: Entry, haystack: str, offset: int, sent: Sentence | None, ctx: Context, sents: list[Sentence]) -> list[Cue]:
+    out = []
+    for regex in entry.regexes:
+        for m in regex.finditer(haystack):
+            if m.end() == m.start():
+                continue
+            start, end = offset + m.start(), offset + m.end()
+            host = sent or next((s for s in sents if s.end > start), sents[-1])
+            first = next((k for k, t in enumerate(host.tokens) if t.end > start), len(host.tokens))
+            after = next((k for k, t in enumerate(host.tokens) if t.start >= end), len(host.tokens))
+            if _keep(entry, start, end, host, after, ctx, sents, first):
+                out.append(_cue(entry, start, end))
+    return out
 
 
 def _many_questions(text: str, sents: list[Sentence], lex: Lexicon) -> list[Cue]:

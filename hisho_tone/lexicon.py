@@ -1,8 +1,10 @@
 """Load cue knowledge from the TOML data files and compile token patterns.
 
 Pattern mini-language (one string per pattern, items separated by spaces):
-  ``検討``        a token whose surface, orthographic base or lemma is 検討 (so 検討し/検討します match)
-  ``=いい``       a token whose surface is exactly いい
+  ``検討``        a token whose surface, orthographic base or lemma is 検討 (so 検討し/検討します match);
+                  a literal may also spell several tokens: ``何度も``, ``頭に来る`` (last one by base form)
+  ``=いい``       surface only: the tokens' surfaces spell いい
+  ``崩*``         a token whose surface or base starts with 崩
   ``a|b``         alternatives
   ``[名詞]``      a token whose part of speech (pos1, or pos1:pos2 as ``[名詞:数詞]``) matches
   ``*``           any one token
@@ -27,30 +29,79 @@ class LexiconError(ValueError):
     """A cue data file is malformed; the message names the file and the entry."""
 
 
+def _prefix_end(prefix: str, tokens: Any, i: int) -> int:
+    """End index if tokens[i:k] start with ``prefix`` (e.g. 確認でき* covers 確認+でき), else -1."""
+    tok = tokens[i]
+    if tok.surface.startswith(prefix) or tok.base.startswith(prefix):
+        return i + 1
+    acc = ""
+    for k in range(i, len(tokens)):
+        acc += tokens[k].surface
+        if acc.startswith(prefix):
+            return k + 1
+        if not prefix.startswith(acc):
+            return -1
+    return -1
+
+
+def _literal_end(word: str, tokens: Any, i: int, surface_only: bool) -> int:
+    """End index if ``word`` spells tokens[i:k] (the last one may be in its base form), else -1.
+
+    So one literal covers several morphemes: 「何度も」 matches 何+度+も, and 「頭に来る」 matches
+    頭+に+来+た (the last token by its base form 来る).
+    """
+    acc = ""
+    for k in range(i, len(tokens)):
+        tok = tokens[k]
+        if not surface_only and (acc + tok.base == word or acc + tok.lemma == word):
+            return k + 1
+        acc += tok.surface
+        if acc == word:
+            return k + 1
+        if len(acc) >= len(word) or not word.startswith(acc):
+            return -1
+    return -1
+
+
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One position of a token pattern."""
+    """One position of a token pattern; it may span several tokens (see ``_literal_end``)."""
 
-    words: frozenset[str] = frozenset()  # match surface, base or lemma
-    surfaces: frozenset[str] = frozenset()  # match surface only
+    words: tuple[str, ...] = ()  # spelled by surfaces, or by a base/lemma form
+    surfaces: tuple[str, ...] = ()  # spelled by surfaces only (``=word``)
+    prefixes: tuple[str, ...] = ()  # a token whose surface or base starts with it (``word*``)
     pos: tuple[tuple[str, str], ...] = ()  # (pos1, pos2 or "")
     any: bool = False
     optional: bool = False
 
-    def matches(self, tok: Any) -> bool:
+    def end(self, tokens: Any, i: int) -> int:
+        """Index after the tokens this item covers at ``i``, or -1 when it does not match."""
+        if i >= len(tokens):
+            return -1
+        tok = tokens[i]
         if self.any:
-            return True
-        if self.words and (tok.surface in self.words or tok.base in self.words or tok.lemma in self.words):
-            return True
-        if self.surfaces and tok.surface in self.surfaces:
-            return True
-        return any(tok.pos1 == p1 and (not p2 or tok.pos2 == p2) for p1, p2 in self.pos)
+            return i + 1
+        if any(tok.pos1 == p1 and (not p2 or tok.pos2 == p2) for p1, p2 in self.pos):
+            return i + 1
+        for prefix in self.prefixes:
+            end = _prefix_end(prefix, tokens, i)
+            if end > 0:
+                return end
+        for word in self.words:
+            end = _literal_end(word, tokens, i, False)
+            if end > 0:
+                return end
+        for word in self.surfaces:
+            end = _literal_end(word, tokens, i, True)
+            if end > 0:
+                return end
+        return -1
 
-    def keys(self) -> frozenset[str] | None:
-        """Literal strings a token must carry to match (None when any token may match)."""
+    def first_chars(self) -> frozenset[str] | None:
+        """First characters a matching token must start with (None when any token may match)."""
         if self.any or self.pos or self.optional:
             return None
-        return self.words | self.surfaces
+        return frozenset(w[0] for w in self.words + self.surfaces + self.prefixes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +130,8 @@ class Entry:
     message: str
     hint: str
     allows: tuple[re.Pattern[str], ...]
-    unless_specific: str  # "", "sentence" or "message"
+    unless_specific: str  # "", "near" (next to the phrase), "sentence" or "message"
+    scope: str  # regexes run on each "sentence" (default) or on the whole "message"
     unless_negated: bool
     unless_positive: bool
     unless_softened: bool
@@ -101,23 +153,23 @@ class Lexicon:
     negators: frozenset[str] = frozenset()
     specifics: tuple[tuple[str, re.Pattern[str]], ...] = ()
     disabled: frozenset[str] = frozenset()
-    by_key: dict[str, list[tuple[Entry, tuple[Item, ...]]]] = field(default_factory=dict)
+    by_first: dict[str, list[tuple[Entry, tuple[Item, ...]]]] = field(default_factory=dict)
     unkeyed: list[tuple[Entry, tuple[Item, ...]]] = field(default_factory=list)
     regex_entries: list[Entry] = field(default_factory=list)
 
     def index(self) -> None:
         """Build the look-up tables the matcher uses (once, at load time)."""
-        self.by_key.clear()
+        self.by_first.clear()
         self.unkeyed.clear()
         self.regex_entries = [e for e in self.entries if e.regexes]
         for entry in self.entries:
             for pattern in entry.patterns:
-                keys = pattern[0].keys()
-                if keys is None:
+                chars = pattern[0].first_chars()
+                if chars is None:
                     self.unkeyed.append((entry, pattern))
                 else:
-                    for key in keys:
-                        self.by_key.setdefault(key, []).append((entry, pattern))
+                    for ch in chars:
+                        self.by_first.setdefault(ch, []).append((entry, pattern))
 
 
 def parse_item(text: str, where: str) -> Item:
@@ -126,8 +178,9 @@ def parse_item(text: str, where: str) -> Item:
         text = text[:-1]
     if text == "*":
         return Item(any=True, optional=optional)
-    words: set[str] = set()
-    surfaces: set[str] = set()
+    words: list[str] = []
+    surfaces: list[str] = []
+    prefixes: list[str] = []
     pos: list[tuple[str, str]] = []
     for alt in text.split("|"):
         if not alt:
@@ -136,10 +189,12 @@ def parse_item(text: str, where: str) -> Item:
             p1, _, p2 = alt[1:-1].partition(":")
             pos.append((p1, p2))
         elif alt.startswith("=") and len(alt) > 1:
-            surfaces.add(alt[1:])
+            surfaces.append(alt[1:])
+        elif alt.endswith("*") and len(alt) > 1:
+            prefixes.append(alt[:-1])
         else:
-            words.add(alt)
-    return Item(frozenset(words), frozenset(surfaces), tuple(pos), False, optional)
+            words.append(alt)
+    return Item(tuple(words), tuple(surfaces), tuple(prefixes), tuple(pos), False, optional)
 
 
 def parse_pattern(text: str, where: str) -> tuple[Item, ...]:
@@ -182,8 +237,11 @@ def make_entry(raw: dict[str, Any], kinds: dict[str, Kind], where: str) -> Entry
     unless_specific = raw.get("unless_specific", "")
     if unless_specific is True:
         unless_specific = "sentence"
-    if unless_specific not in ("", False, "sentence", "message"):
-        raise LexiconError(f"{where}: unless_specific must be 'sentence' or 'message'")
+    if unless_specific not in ("", False, "near", "sentence", "message"):
+        raise LexiconError(f"{where}: unless_specific must be 'near', 'sentence' or 'message'")
+    scope = raw.get("scope", "sentence")
+    if scope not in ("sentence", "message"):
+        raise LexiconError(f"{where}: scope must be 'sentence' or 'message'")
     return Entry(
         id=entry_id,
         kind=kind_id,
@@ -195,7 +253,8 @@ def make_entry(raw: dict[str, Any], kinds: dict[str, Kind], where: str) -> Entry
         hint=raw.get("hint", kind.hint),
         allows=tuple(_regex(a, where) for a in _str_list(raw, "allows", where)),
         unless_specific=unless_specific or "",
-        unless_negated=bool(raw.get("unless_negated", kind.category == "emotion")),
+        scope=scope,
+        unless_negated=bool(raw.get("unless_negated", False)),
         unless_positive=bool(raw.get("unless_positive", False)),
         unless_softened=bool(raw.get("unless_softened", False)),
         standalone=int(raw.get("standalone", 0)),
