@@ -20,6 +20,8 @@ from .tokenize import Sentence, sentences
 # Only this many characters of the original text are analysed; the rest is reported as truncated.
 # A chat message or an email body is far shorter; this keeps a pasted 1 MB log from stalling typing.
 WINDOW_CHARS = 5000
+# Parts of speech a model-signal reason may point at (a particle would explain nothing).
+_EXPLAINING_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞", "感動詞"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,8 @@ class Analyzer:
 
     def scores(self, analysis: Analysis) -> Scores:
         """The three scores, from the model when one is loaded."""
+        if not analysis.sentences:  # nothing written (or only quotes/signature): nothing to judge
+            return Scores(0.0, 0.0, 0.0)
         if self.model is None:
             return cue_scores(analysis.cues)
         return self.model.score(analysis)
@@ -122,6 +126,8 @@ class Analyzer:
         scores = self.scores(analysis)
         recommendation = decide(scores, analysis.cues, self.video_kinds, self.thresholds(sensitivity))
         reasons = self.reasons(analysis)
+        if not reasons and recommendation != "text":
+            reasons = self._model_reasons(analysis, scores)
         top_category = _top_category(analysis.cues)
         return Advice(
             recommendation=recommendation,
@@ -152,6 +158,27 @@ class Analyzer:
             out.append(Reason(cue.kind, cue.category, kind.label, start, end, surface, message, cue.hint, round(cue.weight, 3)))
         out.sort(key=lambda r: (r.start, r.end, r.kind))
         return out
+
+
+    def _model_reasons(self, analysis: Analysis, scores: Scores) -> list[Reason]:
+        """When the model asks for more than text but no cue fired, point at its strongest word."""
+        signal = self.lexicon.model_signal
+        if self.model is None or not signal:
+            return []
+        category = "emotion" if scores.emotional_weight >= scores.ambiguity else "ambiguity"
+        texts = signal[category]
+        for feature, weight in self.model.contributions(analysis)[:12]:
+            lemma = feature[2:]
+            for sent in analysis.sentences:
+                for tok in sent.tokens:
+                    if tok.pos1 not in _EXPLAINING_POS or len(tok.surface) < 2:
+                        continue
+                    if lemma in (tok.lemma, tok.surface.lower()):
+                        # point at the whole sentence: one word out of context explains little
+                        start, end = analysis.norm.original_span(sent.start, sent.end)
+                        message = texts["message"].replace("{surface}", _short(analysis.norm.text[sent.start : sent.end]))
+                        return [Reason("model_signal", category, signal["label"], start, end, analysis.text[start:end], message, texts["hint"], round(min(1.0, weight), 3))]
+        return []
 
 
 def _short(surface: str, limit: int = 30) -> str:

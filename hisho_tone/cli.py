@@ -100,6 +100,71 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return run(host=args.host, port=args.port, allow_remote=args.allow_remote, token=args.token, threads=args.threads)
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    try:
+        from hisho_tone_models.train import train
+    except ImportError as exc:
+        raise CliError(f"training needs scikit-learn: pip install 'hisho-tone[train]' ({exc})") from exc
+    from pathlib import Path
+
+    train(
+        data_dir=_data_dir(args.data),
+        out=Path(args.out) if args.out else _models_dir() / "model.json",
+        card=None if args.no_card else (Path(args.card) if args.card else _models_dir() / "MODEL_CARD.md"),
+        limit=args.limit,
+        seed=args.seed,
+    )
+    return 0
+
+
+def _models_dir():
+    from pathlib import Path
+
+    import hisho_tone_models
+
+    return Path(hisho_tone_models.__file__).resolve().parent
+
+
+def _data_dir(value: str | None):
+    from pathlib import Path
+
+    return Path(value) if value else _models_dir() / "data"
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    try:
+        from hisho_tone_models.corpus import read_jsonl
+        from hisho_tone_models.metrics import evaluate, format_report
+    except ImportError as exc:
+        raise CliError(f"evaluation needs scikit-learn: pip install 'hisho-tone[train]' ({exc})") from exc
+    from pathlib import Path
+
+    from .analyzer import Analyzer
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"ファイルが見つかりません: {path}")
+    rows = read_jsonl(path)
+    if not rows:
+        raise CliError(f"{path} にメッセージがありません")
+    analyzer = Analyzer(config=False, model=args.model or "default")
+    if analyzer.model is None:
+        raise CliError("学習済みモデルがありません。先に `hisho-tone train` を実行してください。")
+    preds = []
+    for i, row in enumerate(rows, 1):
+        advice = analyzer.analyze(row["text"], channel=row["channel"], sensitivity=args.sensitivity)
+        preds.append({"call_probability": advice.call_probability, "ambiguity": advice.ambiguity, "emotional_weight": advice.emotional_weight})
+        if i % 500 == 0:
+            print(f"  {i}/{len(rows)}", file=sys.stderr)
+    metrics = evaluate(rows, preds, analyzer.thresholds(args.sensitivity)[1])
+    if args.json:
+        print(json.dumps(metrics, ensure_ascii=False, indent=2))
+    else:
+        print(f"model {analyzer.model.id} on {path}")
+        print(format_report(metrics))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hisho-tone",
@@ -125,6 +190,22 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--token", default=None, help="require this bearer token (default: $HISHO_TONE_TOKEN if set)")
     serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
     serve.set_defaults(func=cmd_serve)
+
+    train = sub.add_parser("train", help="retrain the model from the labeled corpus", description="Retrain the shipped model from models/data (needs the 'train' extra: scikit-learn).")
+    train.add_argument("--data", default=None, help="folder of messages_*.jsonl files (default: models/data)")
+    train.add_argument("--out", default=None, help="where to write the model JSON (default: models/model.json)")
+    train.add_argument("--card", default=None, help="where to write the model card (default: models/MODEL_CARD.md)")
+    train.add_argument("--no-card", action="store_true", help="do not write a model card")
+    train.add_argument("--limit", type=int, default=None, help="use only the first N messages (quick experiments)")
+    train.add_argument("--seed", type=int, default=20261126, help="seed of the family-grouped split")
+    train.set_defaults(func=cmd_train)
+
+    evaluate = sub.add_parser("evaluate", help="measure the model on a labeled JSONL file", description="Print ROC-AUC, macro-F1, Spearman and calibration for a labeled JSONL file (fields: id, channel, text, call, ambiguity, emotion).")
+    evaluate.add_argument("file", metavar="FILE.jsonl", help="labeled messages, one JSON object per line")
+    evaluate.add_argument("--model", default=None, help="a model JSON (default: the shipped model)")
+    evaluate.add_argument("--sensitivity", choices=SENSITIVITIES, default="normal", help="which threshold to score macro-F1 at")
+    evaluate.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    evaluate.set_defaults(func=cmd_evaluate)
     return parser
 
 

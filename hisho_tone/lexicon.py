@@ -152,6 +152,7 @@ class Lexicon:
     softeners: tuple[re.Pattern[str], ...] = ()
     negators: frozenset[str] = frozenset()
     specifics: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    model_signal: dict[str, Any] = field(default_factory=dict)
     disabled: frozenset[str] = frozenset()
     by_first: dict[str, list[tuple[Entry, tuple[Item, ...]]]] = field(default_factory=dict)
     unkeyed: list[tuple[Entry, tuple[Item, ...]]] = field(default_factory=list)
@@ -292,6 +293,7 @@ def load_lexicon(extra_entries: list[dict[str, Any]] | None = None, disabled: fr
     lex.positive = tuple(_regex(p, "shared.toml positive") for p in shared.get("positive", []))
     lex.softeners = tuple(_regex(p, "shared.toml softeners") for p in shared.get("softeners", []))
     lex.negators = frozenset(shared.get("negators", []))
+    lex.model_signal = shared.get("model_signal", {})
     lex.specifics = tuple(
         (s["id"], _regex(s["regex"], f"shared.toml specific {s['id']}")) for s in shared.get("specific", [])
     )

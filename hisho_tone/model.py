@@ -1,10 +1,127 @@
-"""Load and apply the shipped model: a JSON file of feature weights, read with the standard library."""
+"""Load and apply the shipped model: a JSON file of feature weights, read with the standard library.
+
+No scikit-learn and no pickle at runtime: the model is plain data (see models/README.md for the
+format), so loading it can never execute code.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+import math
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .features import featurize
+from .scoring import Scores
+
+if TYPE_CHECKING:
+    from .analyzer import Analysis
+
+FORMAT = "hisho-tone-model/1"
+SHIPPED = "model.json"  # inside the hisho_tone_models package (the repository's models/ folder)
 
 
-def load_model(spec: Any) -> Any:
-    """No trained model yet: the transparent cue scorer is used."""
-    return None
+class ModelError(ValueError):
+    """A model file is missing fields or has the wrong format; the message says which."""
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+class Linear:
+    """A logistic head: bias + Σ weight·feature."""
+
+    __slots__ = ("bias", "weights")
+
+    def __init__(self, data: dict[str, Any], where: str):
+        try:
+            self.bias = float(data["bias"])
+            self.weights = {str(k): float(v) for k, v in data["weights"].items()}
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ModelError(f"{where}: a head needs 'bias' and 'weights' ({exc})") from exc
+
+    def margin(self, feats: dict[str, float]) -> float:
+        w = self.weights
+        return self.bias + sum(w[k] * v for k, v in feats.items() if k in w)
+
+
+class Model:
+    """The three heads (call, ambiguity, emotion), Platt calibration and thresholds per sensitivity."""
+
+    def __init__(self, data: dict[str, Any], where: str = "model"):
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ModelError(f"{where}: not a hisho-tone model (expected format {FORMAT!r})")
+        try:
+            self.id = str(data["id"])
+            self.call = Linear(data["call"], f"{where} call")
+            self.calibration = (float(data["calibration"]["a"]), float(data["calibration"]["b"]))
+            self.ambiguity = [Linear(h, f"{where} ambiguity") for h in data["ambiguity"]]
+            self.emotion = [Linear(h, f"{where} emotion") for h in data["emotion"]]
+            self._thresholds = {k: (float(v["care"]), float(v["call"])) for k, v in data["thresholds"].items()}
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(f"{where}: missing or malformed field ({exc})") from exc
+        for s in ("low", "normal", "high"):
+            if s not in self._thresholds:
+                raise ModelError(f"{where}: thresholds for sensitivity {s!r} are missing")
+
+    def thresholds(self, sensitivity: str) -> tuple[float, float]:
+        return self._thresholds[sensitivity]
+
+    def probability(self, feats: dict[str, float]) -> float:
+        a, b = self.calibration
+        return _sigmoid(a * self.call.margin(feats) + b)
+
+    @staticmethod
+    def _ordinal(heads: list[Linear], feats: dict[str, float]) -> float:
+        # heads predict P(level >= 1), P(level >= 2); their mean is the expected level / 2
+        return sum(_sigmoid(h.margin(feats)) for h in heads) / len(heads)
+
+    def score(self, analysis: "Analysis") -> Scores:
+        feats = featurize(analysis)
+        return Scores(
+            round(self.probability(feats), 4),
+            round(self._ordinal(self.ambiguity, feats), 4),
+            round(self._ordinal(self.emotion, feats), 4),
+        )
+
+    def contributions(self, analysis: "Analysis") -> list[tuple[str, float]]:
+        """Lexical features of this draft that push towards a call, strongest first."""
+        feats = featurize(analysis)
+        w = self.call.weights
+        pairs = [(k, w[k] * v) for k, v in feats.items() if k in w and k.startswith("w:") and w[k] > 0]
+        return sorted(pairs, key=lambda kv: -kv[1])
+
+
+def shipped_path() -> Path | None:
+    """Path of the model shipped in the package, or None when it has not been trained yet."""
+    try:
+        path = resources.files("hisho_tone_models") / SHIPPED
+    except ModuleNotFoundError:
+        return None
+    return Path(str(path)) if path.is_file() else None
+
+
+def read_model(path: str | Path) -> Model:
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{path}: cannot read model ({exc})") from exc
+    return Model(data, str(path))
+
+
+def load_model(spec: Any) -> Model | None:
+    """``"default"``: the shipped model (None if absent); a path; a parsed dict; a Model; or None."""
+    if spec is None or isinstance(spec, Model):
+        return spec
+    if isinstance(spec, dict):
+        return Model(spec)
+    if spec == "default":
+        path = shipped_path()
+        return read_model(path) if path else None
+    return read_model(spec)

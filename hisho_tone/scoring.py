@@ -52,6 +52,7 @@ def decide(scores: Scores, cues: list[Cue], video_kinds: frozenset[str], thresho
     if p < call:
         return "text_with_care"
     video = any(c.kind in video_kinds and c.weight >= 0.5 for c in cues)
-    if video or (scores.emotional_weight >= 0.85 and p >= 0.85):
+    strong_emotion = sum(1 for c in cues if c.category == "emotion" and c.weight >= 0.5) >= 2
+    if video or (strong_emotion and scores.emotional_weight >= 0.9 and p >= 0.9):
         return "video"
     return "call"

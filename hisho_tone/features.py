@@ -1,0 +1,77 @@
+"""Features of one analysed draft — the ONE module used by both training and inference.
+
+A feature vector is a sparse ``dict[str, float]``:
+  ``cue:<kind>``, ``cat:<category>``      cue strengths (from the lexicons)
+  ``s:<name>``                          structure (length, questions, specifics, punctuation, register…)
+  ``w:<lemma>``, ``b:<lemma>_<lemma>``     content lemmas and lemma bigrams of the writer's own text
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .analyzer import Analysis
+
+# Parts of speech whose lemmas carry meaning for the model (particles and symbols mostly do not,
+# except the few sentence-final ones that carry tone, kept via _TONE).
+_CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞", "感動詞", "連体詞", "接尾辞", "代名詞", "助動詞"})
+_TONE = frozenset({"か", "よ", "ね", "な", "の", "けど", "けれど", "が", "のに", "って", "わ", "ぞ", "ぜ", "さ"})
+_EMOJI_POSITIVE = re.compile(r"[😊😄😁😆🥰😍🤩🎉🙌👍✨💕❤♪☺🙏😂🤣💐🎊👏]|[wｗ]{2,}|笑")
+_EMOJI_NEGATIVE = re.compile(r"[😢😭😞😔😣😖😩😫😤😠😡💢😰😱😓🥲💔]|orz|(?:\(|（)[;；]")
+_POLITE_END = re.compile(r"(?:です|ます|ください|でしょう|ません)[。!?！？]?$")
+_LIST_ITEM = re.compile(r"(?m)^\s*(?:\d+[.)．）]|[①-⑳]|[・•●■◆▼-]\s?)")
+_QUESTION = re.compile(r"[?？]|(?:ですか|ますか|でしょうか|ませんか)")
+
+
+def _lemma(tok) -> str:
+    return tok.lemma if tok.lemma and not tok.lemma.isascii() else tok.surface.lower()
+
+
+def featurize(analysis: "Analysis") -> dict[str, float]:
+    """The model's view of a draft. Values stay roughly within [0, 1] so weights are comparable."""
+    text = analysis.norm.text
+    feats: dict[str, float] = {"s:bias_one": 1.0}
+    # cues
+    for cue in analysis.cues:
+        key = f"cue:{cue.kind}"
+        feats[key] = min(1.5, feats.get(key, 0.0) + cue.weight)
+        feats[f"cat:{cue.category}"] = min(2.0, feats.get(f"cat:{cue.category}", 0.0) + cue.weight)
+    # structure
+    chars = len(text.strip())
+    sents = analysis.sentences
+    feats["s:len_log"] = math.log1p(chars) / 7.0
+    feats["s:short"] = 1.0 if chars <= 15 else 0.0
+    feats["s:very_long"] = 1.0 if chars > 300 else 0.0
+    feats["s:sentences"] = min(len(sents), 20) / 10.0
+    feats["s:questions"] = min(len(_QUESTION.findall(text)), 6) / 3.0
+    feats["s:specifics"] = min(len(analysis.specifics), 8) / 4.0
+    feats["s:specific_any"] = 1.0 if analysis.specifics else 0.0
+    feats["s:list_items"] = min(len(_LIST_ITEM.findall(text)), 8) / 4.0
+    feats["s:exclaim"] = min(text.count("!"), 6) / 3.0
+    feats["s:ellipsis"] = min(text.count("…") + text.count("..."), 6) / 3.0
+    feats["s:emoji_pos"] = min(len(_EMOJI_POSITIVE.findall(text)), 4) / 2.0
+    feats["s:emoji_neg"] = min(len(_EMOJI_NEGATIVE.findall(text)), 4) / 2.0
+    feats[f"s:register_{analysis.register}"] = 1.0
+    feats[f"s:channel_{analysis.channel}"] = 1.0
+    if sents:
+        polite = sum(1 for s in sents if _POLITE_END.search(text[s.start : s.end]))
+        feats["s:polite_ratio"] = polite / len(sents)
+    # lexical
+    prev = "<s>"
+    for sent in sents:
+        prev = "<s>"
+        for tok in sent.tokens:
+            if tok.pos1 == "補助記号" or tok.pos1 == "空白":
+                continue
+            if tok.pos1 in _CONTENT_POS or tok.surface in _TONE:
+                lemma = _lemma(tok)
+                if lemma.isdigit():
+                    lemma = "<num>"
+                feats[f"w:{lemma}"] = 1.0
+                feats[f"b:{prev}_{lemma}"] = 1.0
+                prev = lemma
+        feats[f"b:{prev}_</s>"] = 1.0
+    return feats
