@@ -1,0 +1,124 @@
+"""The playground page in a real headless Chromium (Debian's chromium + Playwright's Python package).
+
+Saves a screenshot to test-artifacts/playground.png.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from server_fixtures import ServerProcess, start_server
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    proc = start_server(tmp_path_factory.mktemp("playground"))
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: ServerProcess) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url}"))
+    page.on("request", lambda req: None if req.url.startswith(server.url) else problems.append(f"off-host request: {req.url}"))
+    page.goto(server.url)
+    yield page
+    context.close()
+    assert not problems, problems
+
+
+def test_type_a_draft_and_see_the_advice(page: Page) -> None:
+    p = page
+    draft = "𠮷田さん、例の件、いい感じにお願いします。"
+    p.locator("#draft").press_sequentially(draft, delay=5)  # as typed: debounced, stale answers dropped
+    expect(p.locator("#highlighted")).to_have_text(draft)  # the answer for the whole draft is shown
+    badge = p.locator("#badge")
+    expect(badge).to_have_attribute("data-recommendation", "call")
+    assert badge.text_content() == "通話をおすすめ"
+    marks = p.locator("#highlighted mark")
+    texts = marks.all_text_contents()
+    assert "例の件" in texts and "いい感じに" in texts  # offsets survive 𠮷 (code points, not UTF-16)
+    assert float(p.locator("#value-call_probability").text_content()) > 0.5
+    assert p.locator("#reasons li").count() >= 2
+    assert "お電話" in p.locator("#invitation").text_content()
+
+    marks.first.hover()
+    tooltip = p.locator("#tooltip")
+    tooltip.wait_for(state="visible")
+    assert "例の件" in tooltip.text_content()
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    p.screenshot(path=str(ARTIFACTS / "playground.png"), full_page=True)
+
+
+def test_live_update_switches_and_english(page: Page) -> None:
+    p = page
+    p.locator("#draft").fill("明日10時の定例は会議室Bに変更です。資料は共有フォルダに入れました。")
+    badge = p.locator("#badge")
+    expect(badge).to_have_attribute("data-recommendation", "text")
+    assert p.locator("#invitation-box").is_hidden()
+
+    p.locator("#draft").fill("料金の改定について、思うところはありますが検討します。")
+    expect(badge).to_have_attribute("data-recommendation", re.compile("^(text_with_care|call|video)$"))
+
+    with p.expect_response(lambda r: r.url.endswith("/v1/analyze")) as answer:
+        p.locator("input[name=channel][value=email]").check()
+    assert answer.value.json()["channel"] == "email"
+    with p.expect_response(lambda r: r.url.endswith("/v1/analyze")) as answer:
+        p.locator("input[name=sensitivity][value=high]").check()
+    assert answer.value.json()["sensitivity"] == "high"
+    expect(p.locator("#highlighted mark").first).to_be_visible()
+
+    p.locator("#lang-en").click()
+    assert p.locator("html").get_attribute("lang") == "en"
+    assert p.locator("h1").text_content() == "hisho-tone playground"
+    assert badge.text_content() in ("Review before sending", "Suggest a call", "Suggest a video call")
+    p.locator("#lang-ja").click()
+    assert badge.text_content() in ("見直してから送信", "通話をおすすめ", "ビデオ通話をおすすめ")
+
+    p.locator("#draft").fill("")
+    expect(badge).to_have_attribute("data-recommendation", "none")
+
+
+def test_copy_invitation(page: Page) -> None:
+    p = page
+    p.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    p.locator(".sample[data-sample='1']").click()
+    p.wait_for_selector("#invitation-box:not([hidden])")
+    p.locator("#copy").click()
+    p.wait_for_selector("#copied:not([hidden])")
+    copied = p.evaluate("navigator.clipboard.readText()")
+    assert copied == p.locator("#invitation").text_content()
