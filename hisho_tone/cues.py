@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import Entry, Item, Lexicon
+from .lexicon import Entry, Item, Lexicon, Spelling, spellings
 from .tokenize import Sentence, Token
 
 # A sentence that asks something: a question mark, or a polite question ending.
@@ -32,18 +32,30 @@ class Cue:
     count: int = 0  # for counting cues (e.g. the number of questions)
 
 
-def _match(pattern: tuple[Item, ...], tokens: tuple[Token, ...], i: int, p: int = 0) -> int:
+class _Spellings(dict):
+    """Spellings of a sentence's token positions, computed when a pattern first needs them."""
+
+    def __init__(self, tokens: tuple[Token, ...], limit: int):
+        super().__init__()
+        self.tokens, self.limit = tokens, limit
+
+    def __missing__(self, i: int) -> list[Spelling]:
+        value = self[i] = spellings(self.tokens, i, self.limit)
+        return value
+
+
+def _match(pattern: tuple[Item, ...], tokens: tuple[Token, ...], spelled: "_Spellings", i: int, p: int = 0) -> int:
     """Return the index after the last matched token, or -1 if ``pattern[p:]`` does not match at i."""
     if p == len(pattern):
         return i
     item = pattern[p]
-    step = item.end(tokens, i)
+    step = item.end(tokens, i, spelled) if i < len(tokens) else -1
     if step > i:
-        end = _match(pattern, tokens, step, p + 1)
+        end = _match(pattern, tokens, spelled, step, p + 1)
         if end >= 0:
             return end
     if item.optional:
-        return _match(pattern, tokens, i, p + 1)
+        return _match(pattern, tokens, spelled, i, p + 1)
     return -1
 
 
@@ -148,12 +160,14 @@ def detect(text: str, sents: list[Sentence], lex: Lexicon, specifics: list[tuple
     found: list[Cue] = []
     for sent in sents:
         tokens = sent.tokens
+        spelled = _Spellings(tokens, lex.longest_literal)
         for i, tok in enumerate(tokens):
-            candidates = list(lex.unkeyed)
-            for ch in {tok.surface[:1], tok.base[:1], tok.lemma[:1]}:
-                candidates.extend(lex.by_first.get(ch, ()))
-            for entry, pattern in candidates:
-                j = _match(pattern, tokens, i)
+            seen: set[int] = set()
+            for entry, pattern in lex.candidates(tokens, i):
+                if id(pattern) in seen:
+                    continue
+                seen.add(id(pattern))
+                j = _match(pattern, tokens, spelled, i)
                 if j > i:
                     start = tok.start
                     if not _keep(entry, start, tokens[j - 1].end, sent, j, ctx, sents, i):

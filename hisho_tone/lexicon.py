@@ -29,79 +29,64 @@ class LexiconError(ValueError):
     """A cue data file is malformed; the message names the file and the entry."""
 
 
-def _prefix_end(prefix: str, tokens: Any, i: int) -> int:
-    """End index if tokens[i:k] start with ``prefix`` (e.g. 確認でき* covers 確認+でき), else -1."""
-    tok = tokens[i]
-    if tok.surface.startswith(prefix) or tok.base.startswith(prefix):
-        return i + 1
-    acc = ""
-    for k in range(i, len(tokens)):
-        acc += tokens[k].surface
-        if acc.startswith(prefix):
-            return k + 1
-        if not prefix.startswith(acc):
-            return -1
-    return -1
+Spelling = tuple[str, int, bool]  # (text, index after the last token, spelled by surfaces only?)
+MAX_SPELLING = 16  # longest literal a pattern item may spell, in characters
 
 
-def _literal_end(word: str, tokens: Any, i: int, surface_only: bool) -> int:
-    """End index if ``word`` spells tokens[i:k] (the last one may be in its base form), else -1.
+def spellings(tokens: Any, i: int, limit: int = MAX_SPELLING) -> list[Spelling]:
+    """Every way tokens[i:k] can be spelled: by surfaces, or with the last token in base/lemma form.
 
-    So one literal covers several morphemes: 「何度も」 matches 何+度+も, and 「頭に来る」 matches
-    頭+に+来+た (the last token by its base form 来る).
+    So one literal covers several morphemes: 「何度も」 is 何+度+も, and 「頭に来る」 is 頭+に+来(る)+た.
+    Items look their literals up in this list instead of re-walking the tokens.
     """
+    out: list[Spelling] = []
     acc = ""
     for k in range(i, len(tokens)):
         tok = tokens[k]
-        if not surface_only and (acc + tok.base == word or acc + tok.lemma == word):
-            return k + 1
+        out.append((acc + tok.base, k + 1, False))
+        if tok.lemma != tok.base:
+            out.append((acc + tok.lemma, k + 1, False))
         acc += tok.surface
-        if acc == word:
-            return k + 1
-        if len(acc) >= len(word) or not word.startswith(acc):
-            return -1
-    return -1
+        out.append((acc, k + 1, True))
+        if len(acc) >= limit:
+            break
+    return out
 
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One position of a token pattern; it may span several tokens (see ``_literal_end``)."""
+    """One position of a token pattern; a literal may span several tokens (see ``spellings``)."""
 
-    words: tuple[str, ...] = ()  # spelled by surfaces, or by a base/lemma form
-    surfaces: tuple[str, ...] = ()  # spelled by surfaces only (``=word``)
-    prefixes: tuple[str, ...] = ()  # a token whose surface or base starts with it (``word*``)
+    words: frozenset[str] = frozenset()  # spelled by surfaces, or ending in a base/lemma form
+    surfaces: frozenset[str] = frozenset()  # spelled by surfaces only (``=word``)
+    prefixes: tuple[str, ...] = ()  # tokens whose spelling starts with it (``word*``)
     pos: tuple[tuple[str, str], ...] = ()  # (pos1, pos2 or "")
     any: bool = False
     optional: bool = False
 
-    def end(self, tokens: Any, i: int) -> int:
+    def end(self, tokens: Any, i: int, spelled: Any) -> int:
         """Index after the tokens this item covers at ``i``, or -1 when it does not match."""
         if i >= len(tokens):
             return -1
         tok = tokens[i]
         if self.any:
             return i + 1
-        if any(tok.pos1 == p1 and (not p2 or tok.pos2 == p2) for p1, p2 in self.pos):
+        if self.pos and any(tok.pos1 == p1 and (not p2 or tok.pos2 == p2) for p1, p2 in self.pos):
             return i + 1
-        for prefix in self.prefixes:
-            end = _prefix_end(prefix, tokens, i)
-            if end > 0:
+        if not (self.words or self.surfaces or self.prefixes):
+            return -1
+        for text, end, by_surface in spelled[i]:
+            if text in self.words or (by_surface and text in self.surfaces):
                 return end
-        for word in self.words:
-            end = _literal_end(word, tokens, i, False)
-            if end > 0:
-                return end
-        for word in self.surfaces:
-            end = _literal_end(word, tokens, i, True)
-            if end > 0:
+            if self.prefixes and (by_surface or end == i + 1) and any(text.startswith(p) for p in self.prefixes):
                 return end
         return -1
 
-    def first_chars(self) -> frozenset[str] | None:
-        """First characters a matching token must start with (None when any token may match)."""
+    def literals(self) -> tuple[frozenset[str], tuple[str, ...]] | None:
+        """(exact literals, prefixes) a match must start with; None when any token may match."""
         if self.any or self.pos or self.optional:
             return None
-        return frozenset(w[0] for w in self.words + self.surfaces + self.prefixes)
+        return self.words | self.surfaces, self.prefixes
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,23 +139,63 @@ class Lexicon:
     specifics: tuple[tuple[str, re.Pattern[str]], ...] = ()
     model_signal: dict[str, Any] = field(default_factory=dict)
     disabled: frozenset[str] = frozenset()
-    by_first: dict[str, list[tuple[Entry, tuple[Item, ...]]]] = field(default_factory=dict)
+    by_literal: dict[str, list[tuple[Entry, tuple[Item, ...]]]] = field(default_factory=dict)
+    by_prefix: dict[str, list[tuple[Entry, tuple[Item, ...]]]] = field(default_factory=dict)
     unkeyed: list[tuple[Entry, tuple[Item, ...]]] = field(default_factory=list)
+    by_pos: dict[str, list[tuple[Entry, tuple[Item, ...]]]] = field(default_factory=dict)
     regex_entries: list[Entry] = field(default_factory=list)
+    longest_literal: int = 1  # spellings need not be longer than this
+    stems: frozenset[str] = frozenset()  # every prefix of every first literal: where a walk may go on
 
     def index(self) -> None:
         """Build the look-up tables the matcher uses (once, at load time)."""
-        self.by_first.clear()
+        self.by_literal.clear()
+        self.by_prefix.clear()
         self.unkeyed.clear()
         self.regex_entries = [e for e in self.entries if e.regexes]
         for entry in self.entries:
             for pattern in entry.patterns:
-                chars = pattern[0].first_chars()
-                if chars is None:
-                    self.unkeyed.append((entry, pattern))
-                else:
-                    for ch in chars:
-                        self.by_first.setdefault(ch, []).append((entry, pattern))
+                keys = pattern[0].literals()
+                if keys is None:
+                    head = pattern[0]
+                    if head.pos and not (head.any or head.words or head.surfaces or head.prefixes):
+                        for p1, _ in head.pos:
+                            self.by_pos.setdefault(p1, []).append((entry, pattern))
+                    else:
+                        self.unkeyed.append((entry, pattern))
+                    continue
+                for literal in keys[0]:
+                    self.by_literal.setdefault(literal, []).append((entry, pattern))
+                for prefix in keys[1]:
+                    self.by_prefix.setdefault(prefix, []).append((entry, pattern))
+                for item in pattern:
+                    for literal in item.words | item.surfaces:
+                        self.longest_literal = max(self.longest_literal, len(literal))
+                    for prefix in item.prefixes:
+                        self.longest_literal = max(self.longest_literal, len(prefix))
+        self.stems = frozenset(w[:n] for w in list(self.by_literal) + list(self.by_prefix) for n in range(1, len(w) + 1))
+
+    def candidates(self, tokens: Any, i: int) -> list[tuple[Entry, tuple[Item, ...]]]:
+        """Patterns that may start at tokens[i]: hash look-ups while the spelling is still a stem."""
+        first = tokens[i]
+        found = self.unkeyed + self.by_pos.get(first.pos1, [])
+        by_literal, by_prefix, stems = self.by_literal, self.by_prefix, self.stems
+        for n in range(1, len(first.base) + 1):  # prefixes of the first token's base form (崩* → 崩す)
+            found.extend(by_prefix.get(first.base[:n], ()))
+        acc = ""
+        for k in range(i, len(tokens)):
+            tok = tokens[k]
+            found.extend(by_literal.get(acc + tok.base, ()))
+            if tok.lemma != tok.base:
+                found.extend(by_literal.get(acc + tok.lemma, ()))
+            before = len(acc)
+            acc += tok.surface
+            found.extend(by_literal.get(acc, ()))
+            for n in range(before + 1, len(acc) + 1):
+                found.extend(by_prefix.get(acc[:n], ()))
+            if acc not in stems:
+                break
+        return found
 
 
 def parse_item(text: str, where: str) -> Item:
@@ -179,8 +204,8 @@ def parse_item(text: str, where: str) -> Item:
         text = text[:-1]
     if text == "*":
         return Item(any=True, optional=optional)
-    words: list[str] = []
-    surfaces: list[str] = []
+    words: set[str] = set()
+    surfaces: set[str] = set()
     prefixes: list[str] = []
     pos: list[tuple[str, str]] = []
     for alt in text.split("|"):
@@ -190,12 +215,14 @@ def parse_item(text: str, where: str) -> Item:
             p1, _, p2 = alt[1:-1].partition(":")
             pos.append((p1, p2))
         elif alt.startswith("=") and len(alt) > 1:
-            surfaces.append(alt[1:])
+            surfaces.add(alt[1:])
         elif alt.endswith("*") and len(alt) > 1:
             prefixes.append(alt[:-1])
         else:
-            words.append(alt)
-    return Item(tuple(words), tuple(surfaces), tuple(prefixes), tuple(pos), False, optional)
+            words.add(alt)
+        if max(len(alt) - 1, 0) > MAX_SPELLING:
+            raise LexiconError(f"{where}: literal {alt!r} is longer than {MAX_SPELLING} characters")
+    return Item(frozenset(words), frozenset(surfaces), tuple(prefixes), tuple(pos), False, optional)
 
 
 def parse_pattern(text: str, where: str) -> tuple[Item, ...]:

@@ -68,6 +68,21 @@ class Model:
         for s in ("low", "normal", "high"):
             if s not in self._thresholds:
                 raise ModelError(f"{where}: thresholds for sensitivity {s!r} are missing")
+        # one table feature → weights of all five heads, so scoring is a single pass over the draft
+        heads = [self.call, *self.ambiguity, *self.emotion]
+        names = set().union(*(h.weights for h in heads))
+        self._table = {n: tuple(h.weights.get(n, 0.0) for h in heads) for n in names}
+        self._biases = tuple(h.bias for h in heads)
+
+    def _margins(self, feats: dict[str, float]) -> list[float]:
+        margins = list(self._biases)
+        table = self._table
+        for name, value in feats.items():
+            row = table.get(name)
+            if row is not None:
+                for h, w in enumerate(row):
+                    margins[h] += w * value
+        return margins
 
     def thresholds(self, sensitivity: str) -> tuple[float, float]:
         return self._thresholds[sensitivity]
@@ -82,12 +97,17 @@ class Model:
         return sum(_sigmoid(h.margin(feats)) for h in heads) / len(heads)
 
     def score(self, analysis: "Analysis") -> Scores:
-        feats = featurize(analysis)
-        return Scores(
-            round(self.probability(feats), 4),
-            round(self._ordinal(self.ambiguity, feats), 4),
-            round(self._ordinal(self.emotion, feats), 4),
-        )
+        p = self.predict(featurize(analysis))
+        return Scores(round(p["call_probability"], 4), round(p["ambiguity"], 4), round(p["emotional_weight"], 4))
+
+    def predict(self, feats: dict[str, float]) -> dict[str, float]:
+        """The three scores of a feature vector (unrounded)."""
+        m = self._margins(feats)
+        n_amb = len(self.ambiguity)
+        a, b = self.calibration
+        amb = sum(_sigmoid(z) for z in m[1 : 1 + n_amb]) / n_amb
+        emo = sum(_sigmoid(z) for z in m[1 + n_amb :]) / (len(m) - 1 - n_amb)
+        return {"call_probability": _sigmoid(a * m[0] + b), "ambiguity": amb, "emotional_weight": emo}
 
     def contributions(self, analysis: "Analysis") -> list[tuple[str, float]]:
         """Lexical features of this draft that push towards a call, strongest first."""

@@ -48,6 +48,18 @@ def _clean_char(ch: str) -> str:
     return ch
 
 
+import re
+
+# Characters the slow path would change: controls, invisibles, surrogates, private use.
+_SPECIAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\r" + "".join(sorted(_INVISIBLE)) + "\ud800-\udfff\ue000-\uf8ff]")
+
+
+def _plain(text: str, start: int, end: int) -> bool:
+    """True when [start, end) is already NFKC and clean, so normalising is the identity."""
+    chunk = text[start:end]
+    return not _SPECIAL.search(chunk) and unicodedata.is_normalized("NFKC", chunk)
+
+
 def normalize(text: str, spans: list[tuple[int, int]] | None = None) -> Normalized:
     """Normalise ``text`` (or only the given original ``spans`` of it, joined by newlines).
 
@@ -56,6 +68,9 @@ def normalize(text: str, spans: list[tuple[int, int]] | None = None) -> Normaliz
     """
     if spans is None:
         spans = [(0, len(text))]
+    if len(spans) == 1 and _plain(text, *spans[0]):
+        start, end = spans[0]
+        return Normalized(text[start:end], tuple(range(start, end)), tuple(range(start + 1, end + 1)))
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -64,6 +79,11 @@ def normalize(text: str, spans: list[tuple[int, int]] | None = None) -> Normaliz
             out.append("\n")
             starts.append(span_start)
             ends.append(span_start)
+        if _plain(text, span_start, span_end):  # fast path: copy the span as it is
+            out.extend(text[span_start:span_end])
+            starts.extend(range(span_start, span_end))
+            ends.extend(range(span_start + 1, span_end + 1))
+            continue
         i = span_start
         while i < span_end:
             j = i + 1

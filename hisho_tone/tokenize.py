@@ -11,13 +11,16 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import fugashi
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One morpheme: surface form, dictionary forms, part of speech and [start, end) offsets."""
+class Token(NamedTuple):
+    """One morpheme: surface form, dictionary forms, part of speech and [start, end) offsets.
+
+    A NamedTuple rather than a frozen dataclass: thousands are made per draft, and tuples are cheap.
+    """
 
     surface: str
     lemma: str  # UniDic lemma (e.g. 為る for し), falls back to the surface for unknown words
@@ -39,7 +42,7 @@ class Sentence:
 
 
 # Sentence ends: Japanese/ASCII full stops, question and exclamation marks, newlines.
-_SENTENCE_END = re.compile(r"[。．.!?！？]+[」』）)]*|\n+")
+_SENTENCE_END = re.compile(r"(?:[。．!?！？]|(?<!\d)\.(?!\d))+[」』）)]*|\n+")
 
 
 class TokenizerError(RuntimeError):
@@ -78,26 +81,33 @@ def _tokens_of(chunk: str, offset: int) -> list[Token]:
 
 
 def sentences(text: str) -> list[Sentence]:
-    """Split normalised ``text`` into sentences and tokenize each one."""
-    out: list[Sentence] = []
+    """Tokenize normalised ``text`` once and group its tokens into sentences."""
+    bounds: list[tuple[int, int]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
         end = m.end() if m.group().strip() else m.start()
-        _append(out, text, start, end)
+        _bound(bounds, text, start, end)
         start = m.end()
-    _append(out, text, start, len(text))
+    _bound(bounds, text, start, len(text))
+    if not bounds:
+        return []
+    tokens = _tokens_of(text, 0)
+    out: list[Sentence] = []
+    k = 0
+    for s, e in bounds:
+        first = k
+        while k < len(tokens) and tokens[k].start < e:
+            k += 1
+        out.append(Sentence(s, e, tuple(t for t in tokens[first:k] if t.start >= s)))
     return out
 
 
-def _append(out: list[Sentence], text: str, start: int, end: int) -> None:
+def _bound(bounds: list[tuple[int, int]], text: str, start: int, end: int) -> None:
     chunk = text[start:end]
     stripped = chunk.strip()
-    if not stripped:
-        return
-    lead = len(chunk) - len(chunk.lstrip())
-    s = start + lead
-    e = s + len(stripped)
-    out.append(Sentence(s, e, tuple(_tokens_of(text[s:e], s))))
+    if stripped:
+        s = start + len(chunk) - len(chunk.lstrip())
+        bounds.append((s, s + len(stripped)))
 
 
 def warm_up() -> None:

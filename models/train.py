@@ -1,9 +1,11 @@
 """Train the shipped model from the labeled corpus: ``hisho-tone train``.
 
-Steps: read models/data/messages_*.jsonl → family-grouped, seeded train/dev/test split →
+Steps: read models/data/messages_*.jsonl → family-grouped, seeded split (85 % fit, 15 % test) →
 features from hisho_tone.features (the same module the runtime uses) → logistic regression for
-``call`` (Platt-calibrated on dev) and two ordinal heads each for ambiguity and emotion →
-thresholds per sensitivity chosen on dev → metrics on test → models/model.json + MODEL_CARD.md.
+``call`` with C chosen by family-grouped 5-fold cross-validation and Platt calibration fitted on
+the out-of-fold margins, and two ordinal heads each for ambiguity and emotion → thresholds per
+sensitivity chosen on the out-of-fold probabilities → metrics on the untouched test split →
+models/model.json + MODEL_CARD.md.
 Next step after training: ``make test`` (the tests check the model against its card).
 """
 
@@ -22,8 +24,9 @@ from .corpus import DATA_DIR, load_messages
 
 MODELS_DIR = Path(__file__).resolve().parent
 SEED = 20261126
-SPLIT = (0.70, 0.15, 0.15)
+SPLIT = (0.70, 0.15, 0.15)  # train / dev / test by family; train and dev are pooled for cross-validation
 C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
+FOLDS = 5
 MIN_DF = 2  # lexical features must occur in at least this many training messages
 CARE_RATIO = 0.55  # text_with_care starts at this fraction of the call threshold
 
@@ -78,15 +81,24 @@ def _head(model, names: list[str]) -> dict[str, Any]:
     return {"bias": round(float(model.intercept_[0]), 6), "weights": dict(sorted(weights.items()))}
 
 
-def _choose(Xtr, ytr, Xdev, score: Callable[[Any], float], label: str):
+def _cross_validated(X, y, groups, label: str):
+    """Pick C by family-grouped 5-fold log-loss; return (C, out-of-fold margins, model fit on all)."""
+    import numpy as np
+    from sklearn.metrics import log_loss
+    from sklearn.model_selection import GroupKFold
+
+    folds = list(GroupKFold(n_splits=FOLDS).split(X, y, groups))
     best = None
     for C in C_GRID:
-        m = _fit(Xtr, ytr, C)
-        s = score(m)
-        log(f"  {label}: C={C:<4} dev score {s:.4f}")
-        if best is None or s > best[0] + 1e-9:
-            best = (s, C, m)
-    return best[1], best[2]
+        oof = np.zeros(len(y))
+        for train_idx, held_idx in folds:
+            oof[held_idx] = _fit(X[train_idx], y[train_idx], C).decision_function(X[held_idx])
+        loss = log_loss(y, 1 / (1 + np.exp(-oof)))
+        log(f"  {label}: C={C:<4} out-of-fold log-loss {loss:.4f}")
+        if best is None or loss < best[0] - 1e-9:
+            best = (loss, C, oof)
+    _, C, oof = best
+    return C, oof, _fit(X, y, C)
 
 
 def _thresholds(probs: list[float], labels: list[bool]) -> dict[str, dict[str, float]]:
@@ -120,7 +132,6 @@ def train(data_dir: Path = DATA_DIR, out: Path | None = MODELS_DIR / "model.json
     from scipy.stats import spearmanr
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import log_loss
 
     from hisho_tone.model import FORMAT, Model
     from hisho_tone_models.metrics import evaluate
@@ -134,56 +145,47 @@ def train(data_dir: Path = DATA_DIR, out: Path | None = MODELS_DIR / "model.json
     log(f"  {len(rows)} messages: train {len(train_rows)}, dev {len(dev_rows)}, test {len(test_rows)}")
 
     log("[2/6] computing features (hisho_tone.features)")
-    ftr, fdev, fte = (featurize_rows(r, n) for r, n in ((train_rows, "train"), (dev_rows, "dev"), (test_rows, "test")))
-    keep = _prune(ftr)
+    fit_rows = train_rows + dev_rows  # cross-validated: every non-test message trains and calibrates
+    ffit = featurize_rows(fit_rows, "train+dev")
+    fte = featurize_rows(test_rows, "test")
+    keep = _prune(ffit)
     vec = DictVectorizer(sort=True)
-    Xtr = vec.fit_transform([{k: v for k, v in f.items() if k in keep} for f in ftr])
-    Xdev, Xte = vec.transform(fdev), vec.transform(fte)
+    X = vec.fit_transform([{k: v for k, v in f.items() if k in keep} for f in ffit]).tocsr()
+    Xte = vec.transform(fte)
     names = list(vec.get_feature_names_out())
+    groups = np.array([r["family"] for r in fit_rows])
     log(f"  {len(names)} features")
 
-    log("[3/6] call classifier")
-    ytr = np.array([r["call"] for r in train_rows])
-    ydev = np.array([r["call"] for r in dev_rows])
-    C, call_model = _choose(Xtr, ytr, Xdev, lambda m: -log_loss(ydev, m.predict_proba(Xdev)[:, 1]), "call")
-    margins = call_model.decision_function(Xdev).reshape(-1, 1)
-    platt = LogisticRegression(C=1e6, max_iter=1000).fit(margins, ydev)
+    log(f"[3/6] call classifier ({FOLDS}-fold, grouped by family)")
+    y = np.array([r["call"] for r in fit_rows])
+    C, oof, call_model = _cross_validated(X, y, groups, "call")
+    platt = LogisticRegression(C=1e6, max_iter=1000).fit(oof.reshape(-1, 1), y)
     calibration = {"a": round(float(platt.coef_[0][0]), 6), "b": round(float(platt.intercept_[0]), 6)}
+    oof_probs = [float(p) for p in platt.predict_proba(oof.reshape(-1, 1))[:, 1]]
 
     log("[4/6] ambiguity and emotion (ordinal: level ≥ 1, level ≥ 2)")
     heads: dict[str, list[dict[str, Any]]] = {}
     for target in ("ambiguity", "emotion"):
-        levels_tr = np.array([r[target] for r in train_rows])
-        levels_dev = [r[target] for r in dev_rows]
-        heads[target] = []
-        for cut in (1, 2):
-            def dev_score(m, cut=cut):
-                return float(spearmanr(m.decision_function(Xdev), levels_dev).statistic)
-
-            _, m = _choose(Xtr, levels_tr >= cut, Xdev, dev_score, f"{target}≥{cut}")
-            heads[target].append(_head(m, names))
+        levels = np.array([r[target] for r in fit_rows])
+        heads[target] = [_head(_cross_validated(X, levels >= cut, groups, f"{target}≥{cut}")[2], names) for cut in (1, 2)]
 
     model: dict[str, Any] = {
         "format": FORMAT,
         "id": "",
-        "trained_on": {"messages": len(rows), "train": len(train_rows), "dev": len(dev_rows), "test": len(test_rows), "seed": seed, "C_call": C},
+        "trained_on": {"messages": len(rows), "train": len(fit_rows), "test": len(test_rows), "folds": FOLDS, "seed": seed, "C_call": C},
         "call": _head(call_model, names),
         "calibration": calibration,
         "ambiguity": heads["ambiguity"],
         "emotion": heads["emotion"],
         "thresholds": {},
     }
-    runtime = Model({**model, "thresholds": {s: {"care": 0.3, "call": 0.5} for s in ("low", "normal", "high")}})
-    dev_probs = [runtime.probability(f) for f in fdev]
-    log("[5/6] thresholds per sensitivity (on dev)")
-    model["thresholds"] = _thresholds(dev_probs, [bool(r["call"]) for r in dev_rows])
+    log("[5/6] thresholds per sensitivity (on out-of-fold predictions)")
+    model["thresholds"] = _thresholds(oof_probs, [bool(v) for v in y])
     log(f"  {model['thresholds']}")
+    runtime = Model(model)
 
     log("[6/6] test-split metrics")
-    preds = [
-        {"call_probability": runtime.probability(f), "ambiguity": runtime._ordinal(runtime.ambiguity, f), "emotional_weight": runtime._ordinal(runtime.emotion, f)}
-        for f in fte
-    ]
+    preds = [runtime.predict(f) for f in fte]
     metrics = evaluate(test_rows, preds, model["thresholds"]["normal"]["call"])
     model["metrics"] = _rounded(metrics)
     body = json.dumps({k: v for k, v in model.items() if k != "id"}, ensure_ascii=False, sort_keys=True)

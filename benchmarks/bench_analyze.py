@@ -1,0 +1,79 @@
+"""Speed of analyze() against plain fugashi tokenization of the same texts, measured in one run.
+
+Usage: python benchmarks/bench_analyze.py [--n 300] [--repeat 5]
+Prints per-message times and the ratio analyze / tokenize (target: ≤ 3×), then the cold start of
+`hisho-tone check` (target: ≤ 0.5 s). Texts are a seeded sample of the labeled corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load_texts(n: int) -> list[tuple[str, str]]:
+    rows = [json.loads(l) for f in sorted((ROOT / "models" / "data").glob("messages_*.jsonl")) for l in f.open(encoding="utf-8")]
+    random.Random(7).shuffle(rows)
+    return [(r["text"], r["channel"]) for r in rows[:n]]
+
+
+def best_of(repeat: int, fn) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=300, help="number of messages (default 300)")
+    parser.add_argument("--repeat", type=int, default=5, help="repetitions; the best is reported (default 5)")
+    args = parser.parse_args()
+
+    import fugashi
+
+    import hisho_tone
+
+    texts = load_texts(args.n)
+    tagger = fugashi.Tagger()
+    analyzer = hisho_tone.Analyzer(config=False)
+    analyzer.analyze("ウォームアップ")
+
+    def tokenize_all():
+        for text, _ in texts:
+            for w in tagger(text):
+                (w.surface, w.feature.lemma, w.feature.pos1, w.feature.pos2)
+
+    def analyze_all():
+        for text, channel in texts:
+            analyzer.analyze(text, channel=channel)
+
+    chars = sum(len(t) for t, _ in texts)
+    tok = best_of(args.repeat, tokenize_all)
+    ana = best_of(args.repeat, analyze_all)
+    print(f"messages: {len(texts)} ({chars} chars, median {statistics.median(len(t) for t, _ in texts):.0f})")
+    print(f"fugashi tokenization : {tok * 1000 / len(texts):7.3f} ms/message")
+    print(f"hisho_tone.analyze   : {ana * 1000 / len(texts):7.3f} ms/message")
+    print(f"ratio analyze/tokenize: {ana / tok:.2f}x  (target <= 3x)")
+
+    env = {**os.environ, "HISHO_TONE_CONFIG": os.devnull}
+    exe = [sys.executable, "-m", "hisho_tone", "check", "例の件、いい感じにお願いします"]
+    base = [sys.executable, "-c", "pass"]
+    cold = best_of(5, lambda: subprocess.run(exe, capture_output=True, env=env, check=True))
+    python = best_of(5, lambda: subprocess.run(base, capture_output=True, env=env, check=True))
+    print(f"cold start `hisho-tone check`: {cold:.3f} s (bare python start {python:.3f} s; target <= 0.5 s)")
+
+
+if __name__ == "__main__":
+    main()
