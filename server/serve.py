@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -16,7 +17,6 @@ from waitress.task import ErrorTask
 
 from . import settings
 
-log = logging.getLogger("hisho_tone_server")
 
 
 class ServeError(ValueError):
@@ -103,19 +103,29 @@ def run(host: str = "127.0.0.1", port: int = 8765, allow_remote: bool = False, t
     config: dict[str, Any] = {"TOKEN": token}
     if not settings.is_loopback(host):
         config.update(remote_config(bind))
-    _configure_logging()
     app = create_app(config)
-    server = create_server(
-        app,
-        host=bind,
-        port=port,
-        threads=threads,
-        ident="hisho-tone",
-        # waitress's own cap only stops absurd bodies early; the JSON 413 comes from the app's lower limit.
-        max_request_body_size=4 * app.config["MAX_CONTENT_LENGTH"],
-        expose_tracebacks=False,
-        channel_timeout=30,
-    )
+    try:
+        server = create_server(
+            app,
+            host=bind,
+            port=port,
+            threads=threads,
+            ident="hisho-tone",
+            # waitress's own cap only stops absurd bodies early; the JSON 413 comes from the app's lower limit.
+            max_request_body_size=4 * app.config["MAX_CONTENT_LENGTH"],
+            expose_tracebacks=False,
+            channel_timeout=30,
+        )
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        print(
+            f"hisho-tone: ポート {port} は使用中です。--port で別のポートを指定してください (--port 0 で空きポート) "
+            f"(port {port} is in use: pick another with --port, or --port 0 for a free one)",
+            file=sys.stderr,
+        )
+        return 2
+    _configure_logging()
     server.channel_class = JsonErrorChannel  # type: ignore[union-attr]
     real_port = int(server.effective_port)  # type: ignore[union-attr]
     shown_host = host if host == "localhost" else bind

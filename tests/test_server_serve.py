@@ -213,6 +213,18 @@ def test_cli_refuses_remote_bind_without_flag(tmp_path: Path) -> None:
     assert "--allow-remote" in proc.stderr
 
 
+def test_port_in_use_is_explained(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = subprocess.run(
+            [sys.executable, "-m", "hisho_tone", "serve", "--port", str(port)], capture_output=True, text=True, env=clean_env(tmp_path), timeout=60
+        )
+    assert proc.returncode == 2
+    assert f"port {port} is in use" in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_url_for() -> None:
     assert url_for("127.0.0.1", 8765) == "http://127.0.0.1:8765/"
     assert url_for("::1", 8765) == "http://[::1]:8765/"
