@@ -1,0 +1,37 @@
+/*
+ * Message types shared by the service worker, the content scripts and the options page.
+ * Every message is {type: MSG.ANALYZE, ...}; a receiver that does not know a type throws.
+ * Loaded as a classic script everywhere (content_scripts list, importScripts, <script>),
+ * so it only adds to the `hishoTone` namespace.
+ */
+(() => {
+  "use strict";
+  const ns = (globalThis.hishoTone = globalThis.hishoTone || {});
+
+  ns.MSG = Object.freeze({
+    // content script -> service worker
+    GET_CONFIG: "hisho-tone/get-config", // {site} -> {enabled, debounceMs, minChars, lang, strings}
+    ANALYZE: "hisho-tone/analyze", // {editorId, text, channel} -> {ok: true, advice} | {ok: false, error}
+    CANCEL: "hisho-tone/cancel", // {editorId} -> {ok: true}
+    OPEN_OPTIONS: "hisho-tone/open-options", // {section?} -> {ok: true}
+    // service worker -> content scripts (broadcast after the settings change)
+    CONFIG_CHANGED: "hisho-tone/config-changed", // {} -> {ok: true}
+    // options page -> service worker
+    GET_SETTINGS: "hisho-tone/get-settings", // {} -> {settings, strings, lang}
+    SAVE_SETTINGS: "hisho-tone/save-settings", // {changes} -> {ok: true, settings, strings, lang} | {ok: false, error}
+    TEST_CONNECTION: "hisho-tone/test-connection", // {} -> {ok: true, health} | {ok: false, error}
+  });
+
+  // Badge states; the first four are the server's recommendations.
+  ns.STATES = Object.freeze(["pending", "text", "text_with_care", "call", "video", "offline"]);
+  ns.RECOMMENDATIONS = Object.freeze(["text", "text_with_care", "call", "video"]);
+
+  /** Throws for a message whose type the receiver does not handle (a bug, never user input). */
+  ns.unknownMessage = (message) => {
+    throw new Error(`hisho-tone: unknown message type ${JSON.stringify(message && message.type)}`);
+  };
+
+  /** Fills {name} placeholders of a UI string. */
+  ns.format = (template, values = {}) =>
+    String(template).replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
+})();

@@ -1,0 +1,302 @@
+/*
+ * The service worker: the only part of hisho-tone that talks to the network (the local server) and to
+ * chrome.storage. Content scripts and the options page send it typed messages (common/messages.js).
+ */
+importScripts("common/messages.js");
+
+const { MSG, RECOMMENDATIONS } = self.hishoTone;
+
+// Settings that follow the user (chrome.storage.sync). Written once in runtime.onInstalled.
+const DEFAULT_SETTINGS = Object.freeze({
+  serverUrl: "http://127.0.0.1:8765", // `hisho-tone serve` listens here by default
+  sensitivity: "normal",
+  sites: Object.freeze({ gmail: true, chatwork: true }),
+  language: "ja", // "ja" | "en" | "auto" (the browser's language)
+  debounceMs: 700, // quiet time after the last keystroke before asking
+  minChars: 5, // shorter drafts are not judged
+});
+// The token stays on this machine (chrome.storage.local): it belongs to this machine's server.
+const DEFAULT_LOCAL = Object.freeze({ token: "" });
+
+const SENSITIVITIES = ["low", "normal", "high"];
+const LANGUAGES = ["ja", "en", "auto"];
+const CHANNELS = ["chat", "email"];
+const LOOPBACK_HOSTS = ["127.0.0.1", "localhost"]; // the host_permissions in manifest.json
+const ANALYZE_TIMEOUT_MS = 8000;
+const HEALTH_TIMEOUT_MS = 4000;
+const TIMEOUT = "timeout";
+
+self.hishoTone.DEFAULT_SETTINGS = DEFAULT_SETTINGS;
+
+class SettingsError extends Error {
+  constructor(field, message) {
+    super(message);
+    this.code = "invalid_setting";
+    this.field = field;
+  }
+}
+
+// --- settings --------------------------------------------------------------------------------
+
+chrome.runtime.onInstalled.addListener(() => {
+  writeDefaults();
+});
+
+/** Adds the defaults that are missing; never overwrites what the user chose (updates keep settings). */
+async function writeDefaults() {
+  const [sync, local] = await Promise.all([chrome.storage.sync.get(null), chrome.storage.local.get(null)]);
+  const missing = {};
+  for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) {
+    if (!(key in sync)) missing[key] = value;
+  }
+  if (sync.sites && Object.keys(DEFAULT_SETTINGS.sites).some((site) => !(site in sync.sites))) {
+    missing.sites = { ...DEFAULT_SETTINGS.sites, ...sync.sites };
+  }
+  if (Object.keys(missing).length) await chrome.storage.sync.set(missing);
+  if (!("token" in local)) await chrome.storage.local.set(DEFAULT_LOCAL);
+}
+
+/** The stored settings, each one checked; a value that does not validate falls back to its default. */
+async function loadSettings() {
+  const [sync, local] = await Promise.all([chrome.storage.sync.get(null), chrome.storage.local.get("token")]);
+  const settings = { ...DEFAULT_SETTINGS, sites: { ...DEFAULT_SETTINGS.sites }, token: DEFAULT_LOCAL.token };
+  const stored = { ...sync, token: local.token };
+  for (const key of Object.keys(settings)) {
+    if (!(key in stored)) continue;
+    try {
+      Object.assign(settings, validate({ [key]: stored[key] }));
+    } catch (_) {
+      // keep the default
+    }
+  }
+  return settings;
+}
+
+function normaliseServerUrl(value) {
+  let url;
+  try {
+    url = new URL(String(value).trim());
+  } catch (_) {
+    throw new SettingsError("serverUrl", `Not a URL: ${value}`);
+  }
+  if (!["http:", "https:"].includes(url.protocol) || !LOOPBACK_HOSTS.includes(url.hostname) || url.username || url.password) {
+    throw new SettingsError("serverUrl", `The server must run on this machine (127.0.0.1 or localhost): ${value}`);
+  }
+  return url.origin;
+}
+
+function integerIn(field, value, min, max) {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new SettingsError(field, `${field} must be a whole number from ${min} to ${max}: ${value}`);
+  }
+  return number;
+}
+
+/** Checks and normalises changed settings; throws SettingsError naming the offending field. */
+function validate(changes) {
+  const out = {};
+  for (const [key, value] of Object.entries(changes)) {
+    switch (key) {
+      case "serverUrl":
+        out.serverUrl = normaliseServerUrl(value);
+        break;
+      case "token": {
+        const token = String(value).trim();
+        if (token.length > 4096 || /\s/.test(token)) throw new SettingsError("token", "The token cannot contain spaces or line breaks.");
+        out.token = token;
+        break;
+      }
+      case "sensitivity":
+        if (!SENSITIVITIES.includes(value)) throw new SettingsError(key, `Unknown sensitivity: ${value}`);
+        out.sensitivity = value;
+        break;
+      case "language":
+        if (!LANGUAGES.includes(value)) throw new SettingsError(key, `Unknown language: ${value}`);
+        out.language = value;
+        break;
+      case "sites": {
+        if (!value || typeof value !== "object") throw new SettingsError(key, "sites must be an object of booleans");
+        const sites = { ...DEFAULT_SETTINGS.sites };
+        for (const [site, enabled] of Object.entries(value)) {
+          if (!(site in sites) || typeof enabled !== "boolean") throw new SettingsError(key, `Unknown site or value: ${site}`);
+          sites[site] = enabled;
+        }
+        out.sites = sites;
+        break;
+      }
+      case "debounceMs":
+        out.debounceMs = integerIn(key, value, 50, 5000);
+        break;
+      case "minChars":
+        out.minChars = integerIn(key, value, 1, 200);
+        break;
+      default:
+        throw new SettingsError(key, `Unknown setting: ${key}`);
+    }
+  }
+  return out;
+}
+
+async function saveSettings(changes) {
+  const valid = validate(changes || {});
+  const { token, ...sync } = valid;
+  if (Object.keys(sync).length) await chrome.storage.sync.set(sync);
+  if (token !== undefined) await chrome.storage.local.set({ token });
+  return loadSettings();
+}
+
+// Every open Gmail / Chatwork tab re-reads its configuration when the settings change.
+chrome.storage.onChanged.addListener((_changes, area) => {
+  if (area === "sync" || area === "local") broadcastConfigChanged();
+});
+
+async function broadcastConfigChanged() {
+  const tabs = await chrome.tabs.query({});
+  for (const tab of tabs) {
+    // Tabs without our content script have no receiver; that is expected.
+    chrome.tabs.sendMessage(tab.id, { type: MSG.CONFIG_CHANGED }).catch(() => {});
+  }
+}
+
+// --- UI strings (the options page's language choice, so not chrome.i18n) -------------------------
+
+const stringsCache = new Map();
+
+function resolveLanguage(preference) {
+  if (preference === "ja" || preference === "en") return preference;
+  return chrome.i18n.getUILanguage().toLowerCase().startsWith("ja") ? "ja" : "en";
+}
+
+async function loadStrings(lang) {
+  if (!stringsCache.has(lang)) {
+    const response = await fetch(chrome.runtime.getURL(`_locales/${lang}/messages.json`));
+    const messages = await response.json();
+    stringsCache.set(lang, Object.fromEntries(Object.entries(messages).map(([key, entry]) => [key, entry.message])));
+  }
+  return stringsCache.get(lang);
+}
+
+// --- the local server ------------------------------------------------------------------------
+
+const inFlight = new Map(); // "<tab>:<frame>:<editor>" -> AbortController of its latest request
+
+function requestKey(sender, editorId) {
+  return `${sender.tab ? sender.tab.id : "-"}:${sender.frameId || 0}:${editorId}`;
+}
+
+function headers(settings) {
+  const out = { "Content-Type": "application/json", Accept: "application/json" };
+  if (settings.token) out.Authorization = `Bearer ${settings.token}`;
+  return out;
+}
+
+async function callServer(settings, path, init, controller, timeoutMs) {
+  const timer = setTimeout(() => controller.abort(TIMEOUT), timeoutMs);
+  try {
+    const response = await fetch(`${settings.serverUrl}${path}`, {
+      ...init,
+      headers: headers(settings),
+      signal: controller.signal,
+      credentials: "omit",
+      cache: "no-store",
+      referrerPolicy: "no-referrer",
+    });
+    const body = await response.json().catch(() => null);
+    if (response.ok) return { ok: true, body };
+    const error = (body && body.error) || {};
+    const code = { 401: "unauthorized", 403: "forbidden" }[response.status] || error.code || `http_${response.status}`;
+    return { ok: false, error: { code, status: response.status, message: error.message || response.statusText } };
+  } catch (error) {
+    if (controller.signal.aborted && controller.signal.reason !== TIMEOUT) return { ok: false, error: { code: "cancelled" } };
+    const timedOut = controller.signal.reason === TIMEOUT;
+    return { ok: false, error: { code: "offline", message: timedOut ? "timeout" : String(error.message || error) } };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function looksLikeAdvice(body) {
+  return !!body && RECOMMENDATIONS.includes(body.recommendation) && Array.isArray(body.reasons);
+}
+
+async function analyze(message, sender) {
+  if (typeof message.text !== "string" || !CHANNELS.includes(message.channel)) {
+    throw new Error("analyze needs {text: string, channel: 'chat' | 'email'}");
+  }
+  const key = requestKey(sender, message.editorId);
+  const previous = inFlight.get(key);
+  if (previous) previous.abort(); // only the latest draft's answer matters
+  const controller = new AbortController();
+  inFlight.set(key, controller);
+  try {
+    const settings = await loadSettings();
+    const body = JSON.stringify({ text: message.text, channel: message.channel, sensitivity: settings.sensitivity });
+    const result = await callServer(settings, "/v1/analyze", { method: "POST", body }, controller, ANALYZE_TIMEOUT_MS);
+    if (!result.ok) return result;
+    if (!looksLikeAdvice(result.body)) return { ok: false, error: { code: "bad_response", message: "The server's answer is not advice." } };
+    return { ok: true, advice: result.body };
+  } finally {
+    if (inFlight.get(key) === controller) inFlight.delete(key);
+  }
+}
+
+async function testConnection() {
+  const settings = await loadSettings();
+  const result = await callServer(settings, "/v1/health", { method: "GET" }, new AbortController(), HEALTH_TIMEOUT_MS);
+  return result.ok ? { ok: true, health: result.body || {}, serverUrl: settings.serverUrl } : { ...result, serverUrl: settings.serverUrl };
+}
+
+// --- messages --------------------------------------------------------------------------------
+
+async function uiPayload(settings) {
+  const lang = resolveLanguage(settings.language);
+  return { settings, lang, strings: await loadStrings(lang) };
+}
+
+const HANDLERS = {
+  async [MSG.GET_CONFIG](message) {
+    const settings = await loadSettings();
+    const lang = resolveLanguage(settings.language);
+    return {
+      ok: true,
+      enabled: settings.sites[message.site] === true,
+      debounceMs: settings.debounceMs,
+      minChars: settings.minChars,
+      lang,
+      strings: await loadStrings(lang),
+    };
+  },
+  [MSG.ANALYZE]: analyze,
+  async [MSG.CANCEL](message, sender) {
+    const controller = inFlight.get(requestKey(sender, message.editorId));
+    if (controller) controller.abort();
+    return { ok: true };
+  },
+  async [MSG.OPEN_OPTIONS](message) {
+    const section = /^[a-z-]+$/.test(message.section || "") ? `#${message.section}` : "";
+    await chrome.tabs.create({ url: chrome.runtime.getURL(`options/options.html${section}`) });
+    return { ok: true };
+  },
+  async [MSG.GET_SETTINGS]() {
+    return { ok: true, ...(await uiPayload(await loadSettings())) };
+  },
+  async [MSG.SAVE_SETTINGS](message) {
+    return { ok: true, ...(await uiPayload(await saveSettings(message.changes))) };
+  },
+  [MSG.TEST_CONNECTION]: testConnection,
+};
+
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  if (sender.id !== chrome.runtime.id) return false;
+  const handler = Object.prototype.hasOwnProperty.call(HANDLERS, message && message.type) ? HANDLERS[message.type] : null;
+  if (!handler) self.hishoTone.unknownMessage(message);
+  Promise.resolve()
+    .then(() => handler(message, sender))
+    .then(sendResponse, (error) =>
+      sendResponse({ ok: false, error: { code: error.code || "internal", field: error.field, message: String(error.message || error) } }),
+    );
+  return true; // the answer is asynchronous
+});
+
+chrome.action.onClicked.addListener(() => chrome.runtime.openOptionsPage());

@@ -1,0 +1,193 @@
+"""The extension in Chatwork's message box: when it asks (IME, debounce, short drafts), sending, room
+changes, the send button, inserting at the caret, "Not now"."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from extension_harness import (
+    ANY_ADVICE,
+    BADGE,
+    CALL_DRAFT,
+    CARE_DRAFTS,
+    CHATWORK_BOX,
+    KDDI_CHATWORK_URL,
+    ROUTINE_DRAFT,
+    TEST_DEBOUNCE_MS,
+    library_advice,
+)
+
+pytestmark = pytest.mark.browser
+SEND_BUTTON = '[data-testid="timeline_send-message-button"]'
+
+
+def type_committed(page, text: str) -> None:
+    page.focus(CHATWORK_BOX)
+    page.keyboard.insert_text(text)
+
+
+def rects_overlap(a: dict, b: dict) -> bool:
+    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+
+
+def test_call_worthy_message_shows_call_beside_the_box_not_on_the_send_button(ext):
+    expected = library_advice(CALL_DRAFT, "chat")["recommendation"]
+    page = ext.open_chatwork()
+    type_committed(page, CALL_DRAFT)
+    assert ext.wait_for_state(page, "call", "video") == expected
+    ext.screenshot(page, "chatwork-call")
+    (request,) = ext.analyze_requests()
+    assert request["json"] == {"text": CALL_DRAFT, "channel": "chat", "sensitivity": "normal"}
+
+    badge = ext.badge(page).locator("button.badge").bounding_box()
+    box = page.locator(CHATWORK_BOX).bounding_box()
+    send = page.locator(SEND_BUTTON).bounding_box()
+    assert not rects_overlap(badge, send)
+    assert box["x"] <= badge["x"] and badge["x"] + badge["width"] <= box["x"] + box["width"]
+    assert box["y"] <= badge["y"] and badge["y"] + badge["height"] <= box["y"] + box["height"]
+    # The host is outside the message box and outside the timeline.
+    assert page.evaluate(f"!!document.querySelector('{BADGE}').closest('#_timeLine, #_chatSendArea')") is False
+
+    # The badge follows the box when the layout changes.
+    page.evaluate("document.getElementById('_chatText').style.height = '60px'")
+    page.wait_for_timeout(200)
+    moved = ext.badge(page).locator("button.badge").bounding_box()
+    box = page.locator(CHATWORK_BOX).bounding_box()
+    assert box["y"] <= moved["y"] and moved["y"] + moved["height"] <= box["y"] + box["height"] + 1
+
+
+def test_text_with_care(ext):
+    found = next(
+        ((draft, level) for level in ("normal", "low", "high") for draft in CARE_DRAFTS if library_advice(draft, "chat", level)["recommendation"] == "text_with_care"),
+        None,
+    )
+    if found is None:
+        pytest.skip("none of the sample drafts is text_with_care for the current model at any sensitivity")
+    draft, level = found
+    ext.reset(sensitivity=level)
+    page = ext.open_chatwork()
+    type_committed(page, draft)
+    ext.wait_for_state(page, "text_with_care")
+    ext.screenshot(page, "text_with_care")
+    ext.badge(page).locator("button.badge").click()
+    expect(ext.badge(page).locator(".title")).to_have_text("少し手を入れてから送りましょう")
+    expect(ext.badge(page).locator("li.reason").first).to_be_visible()
+    ext.screenshot(page, "text_with_care-panel")
+
+
+def test_no_request_while_the_ime_is_composing(ext):
+    page = ext.open_chatwork()
+    page.focus(CHATWORK_BOX)
+    cdp = page.context.new_cdp_session(page)
+
+    def compose(reading: str) -> None:
+        for end in range(1, len(reading) + 1):
+            cdp.send("Input.imeSetComposition", {"text": reading[:end], "selectionStart": end, "selectionEnd": end})
+
+    def sent() -> list[str]:
+        return [r["json"]["text"] for r in ext.analyze_requests()]
+
+    first, second = "例の件、いい感じに進めておいてください。", "なるべく早くお願いします。"
+    compose("れいのけん、いいかんじにすすめておいてください。")
+    page.wait_for_timeout(TEST_DEBOUNCE_MS * 4)  # long past the quiet time, still composing
+    assert sent() == []
+    expect(page.locator(BADGE)).to_have_count(0)
+    cdp.send("Input.insertText", {"text": first})  # commit: the last input event comes before compositionend
+    ext.wait_for_state(page, "text", "text_with_care", "call", "video")
+    assert sent() == [first]
+
+    compose("なるべくはやくおねがいします。")
+    page.wait_for_timeout(TEST_DEBOUNCE_MS * 4)
+    assert sent() == [first]  # the reading in the box was never sent
+    cdp.send("Input.insertText", {"text": second})
+    ext.wait_for_requests(page, 2)
+    ext.wait_for_state(page, "call", "video")
+    assert page.locator(CHATWORK_BOX).input_value() == CALL_DRAFT
+    assert sent() == [first, CALL_DRAFT]
+    cdp.detach()
+
+
+def test_keystrokes_are_debounced_and_short_drafts_ignored(ext):
+    page = ext.open_chatwork()
+    page.focus(CHATWORK_BOX)
+    page.keyboard.type("了解", delay=10)  # shorter than minChars
+    page.wait_for_timeout(TEST_DEBOUNCE_MS * 3)
+    assert ext.analyze_requests() == []
+    expect(page.locator(BADGE)).to_have_count(0)
+    page.keyboard.type("です。明日10時の会議資料を添付します。", delay=20)
+    ext.wait_for_state(page, *ANY_ADVICE)
+    assert [r["json"]["text"] for r in ext.analyze_requests()] == ["了解です。明日10時の会議資料を添付します。"]
+    # Unchanged text is not asked again (a keystroke typed and deleted).
+    page.keyboard.type("x")
+    page.keyboard.press("Backspace")
+    page.wait_for_timeout(TEST_DEBOUNCE_MS * 3)
+    assert len(ext.analyze_requests()) == 1
+
+
+def test_sending_still_works_and_the_hint_goes_with_the_draft(ext):
+    page = ext.open_chatwork()
+    type_committed(page, CALL_DRAFT)
+    ext.wait_for_state(page, "call", "video")
+    ext.badge(page).locator("button.badge").click()  # even with the panel open
+    page.click(SEND_BUTTON)
+    assert page.evaluate("window.sentMessages") == [CALL_DRAFT]
+    assert page.locator(CHATWORK_BOX).input_value() == ""
+    expect(page.locator(BADGE)).to_have_count(0)  # Chatwork empties the box from script; we notice
+
+    # Enter sends as well, with the badge shown.
+    type_committed(page, ROUTINE_DRAFT)
+    ext.wait_for_state(page, *ANY_ADVICE)
+    page.keyboard.press("Enter")
+    assert page.evaluate("window.sentMessages") == [CALL_DRAFT, ROUTINE_DRAFT]
+    expect(page.locator(BADGE)).to_have_count(0)
+
+
+def test_room_change_starts_over_with_that_rooms_draft(ext):
+    page = ext.open_chatwork()
+    type_committed(page, CALL_DRAFT)
+    ext.wait_for_state(page, "call", "video")
+    page.click("a[href='#!rid456']")  # hashchange, no page load
+    expect(page.locator("#_roomTitle")).to_have_text("総務")
+    expect(page.locator(BADGE)).to_have_count(0)
+    type_committed(page, ROUTINE_DRAFT)
+    ext.wait_for_state(page, *ANY_ADVICE)
+    page.click("a[href='#!rid123']")  # back: Chatwork restores the room's draft
+    assert page.locator(CHATWORK_BOX).input_value() == CALL_DRAFT
+    ext.wait_for_state(page, "call", "video")
+
+
+def test_insert_at_the_caret_in_the_message_box(ext):
+    page = ext.open_chatwork()
+    type_committed(page, CALL_DRAFT)
+    ext.wait_for_state(page, "call", "video")
+    caret = CALL_DRAFT.index("なるべく")
+    page.evaluate(f"(() => {{ const box = document.getElementById('_chatText'); box.focus(); box.setSelectionRange({caret}, {caret}); }})()")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")  # the caret moved by the user, as keys do
+    ext.badge(page).locator("button.badge").click()
+    invitation = ext.badge(page).locator("[data-role=invitation]").inner_text()
+    ext.badge(page).locator("[data-action=insert]").click()
+    assert page.locator(CHATWORK_BOX).input_value() == CALL_DRAFT[:caret] + invitation + CALL_DRAFT[caret:]
+    assert page.evaluate("document.activeElement.id") == "_chatText"
+
+
+def test_not_now_keeps_quiet_until_the_next_draft(ext):
+    page = ext.open_chatwork()
+    type_committed(page, CALL_DRAFT)
+    ext.wait_for_state(page, "call", "video")
+    ext.badge(page).locator("button.badge").click()
+    ext.badge(page).locator("[data-action=dismiss]").click()
+    expect(page.locator(BADGE)).to_have_count(0)
+    type_committed(page, "何卒。")
+    page.wait_for_timeout(TEST_DEBOUNCE_MS * 3)
+    expect(page.locator(BADGE)).to_have_count(0)
+    page.keyboard.press("Enter")  # sent: the next draft is a new one
+    type_committed(page, CALL_DRAFT)
+    ext.wait_for_state(page, "call", "video")
+
+
+def test_kddi_chatwork_is_covered_too(ext):
+    page = ext.open_chatwork(KDDI_CHATWORK_URL)
+    type_committed(page, CALL_DRAFT)
+    ext.wait_for_state(page, "call", "video")
