@@ -4,6 +4,9 @@ A feature vector is a sparse ``dict[str, float]``:
   ``cue:<kind>``, ``cat:<category>``      cue strengths (from the lexicons)
   ``s:<name>``                          structure (length, questions, specifics, punctuation, register…)
   ``w:<lemma>``, ``b:<lemma>_<lemma>``     content lemmas and lemma bigrams of the writer's own text
+  ``c:<two chars>``                     character bigrams (no digits), which carry colloquial and
+                                        conjugated forms the dictionary splits differently
+  ``x:<name>``                          interactions (e.g. a request with nothing concrete in it)
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ _EMOJI_POSITIVE = re.compile(r"[😊😄😁😆🥰😍🤩🎉🙌👍✨💕�
 _EMOJI_NEGATIVE = re.compile(r"[😢😭😞😔😣😖😩😫😤😠😡💢😰😱😓🥲💔]|orz|(?:\(|（)[;；]")
 _POLITE_END = re.compile(r"(?:です|ます|ください|でしょう|ません)[。!?！？]?$")
 _LIST_ITEM = re.compile(r"(?m)^\s*(?:\d+[.)．）]|[①-⑳]|[・•●■◆▼-]\s?)")
+_REQUEST = re.compile(r"お願い|ください|下さい|てほしい|て欲しい|といて|ておいて|てもらえ|ていただけ|頂けます|もらえる|ちょうだい|よろしく")
 _QUESTION = re.compile(r"[?？]|(?:ですか|ますか|でしょうか|ませんか)")
 # Set phrases that open and close business messages: they say nothing about this draft, and
 # a model that learns from them learns who wrote the corpus, not what makes a message risky.
@@ -61,6 +65,13 @@ def featurize(analysis: "Analysis") -> dict[str, float]:
     feats["s:ellipsis"] = min(text.count("…") + text.count("..."), 6) / 3.0
     feats["s:emoji_pos"] = min(len(_EMOJI_POSITIVE.findall(text)), 4) / 2.0
     feats["s:emoji_neg"] = min(len(_EMOJI_NEGATIVE.findall(text)), 4) / 2.0
+    request = 1.0 if _REQUEST.search(text) else 0.0
+    unspecific = 0.0 if analysis.specifics else 1.0
+    feats["s:request"] = request
+    feats["x:request_unspecific"] = request * unspecific
+    feats["x:ambiguity_unspecific"] = min(1.0, feats.get("cat:ambiguity", 0.0)) * unspecific
+    negations = sum(1 for s_ in sents for t in s_.tokens if t.base in ("ない", "ぬ", "ず") and t.pos1 == "助動詞")
+    feats["s:negations"] = min(negations, 4) / 2.0
     # (channel and register are left out on purpose: they describe the corpus, not the risk)
     if sents:
         polite = sum(1 for s in sents if _POLITE_END.search(text[s.start : s.end]))
@@ -81,4 +92,9 @@ def featurize(analysis: "Analysis") -> dict[str, float]:
                 feats[f"b:{prev}_{lemma}"] = 1.0
                 prev = lemma
         feats[f"b:{prev}_</s>"] = 1.0
+        sent_text = text[sent.start : sent.end]
+        for i in range(len(sent_text) - 1):  # character bigrams
+            a, b = sent_text[i], sent_text[i + 1]
+            if not (a.isdigit() or b.isdigit() or (a.isascii() and b.isascii())):
+                feats["c:" + a + b] = 1.0
     return feats

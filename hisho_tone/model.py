@@ -65,6 +65,8 @@ class Model:
             self._thresholds = {k: (float(v["care"]), float(v["call"])) for k, v in data["thresholds"].items()}
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"{where}: missing or malformed field ({exc})") from exc
+        if len(self.ambiguity) != 2 or len(self.emotion) != 2:
+            raise ModelError(f"{where}: ambiguity and emotion need two ordinal heads each")
         for s in ("low", "normal", "high"):
             if s not in self._thresholds:
                 raise ModelError(f"{where}: thresholds for sensitivity {s!r} are missing")
@@ -75,14 +77,18 @@ class Model:
         self._biases = tuple(h.bias for h in heads)
 
     def _margins(self, feats: dict[str, float]) -> list[float]:
-        margins = list(self._biases)
+        # unrolled over the five heads: this loop runs for every feature of every draft
+        m0, m1, m2, m3, m4 = self._biases
         table = self._table
         for name, value in feats.items():
             row = table.get(name)
             if row is not None:
-                for h, w in enumerate(row):
-                    margins[h] += w * value
-        return margins
+                if value == 1.0:
+                    m0 += row[0]; m1 += row[1]; m2 += row[2]; m3 += row[3]; m4 += row[4]  # noqa: E702
+                else:
+                    m0 += row[0] * value; m1 += row[1] * value; m2 += row[2] * value  # noqa: E702
+                    m3 += row[3] * value; m4 += row[4] * value  # noqa: E702
+        return [m0, m1, m2, m3, m4]
 
     def thresholds(self, sensitivity: str) -> tuple[float, float]:
         return self._thresholds[sensitivity]
@@ -91,11 +97,6 @@ class Model:
         a, b = self.calibration
         return _sigmoid(a * self.call.margin(feats) + b)
 
-    @staticmethod
-    def _ordinal(heads: list[Linear], feats: dict[str, float]) -> float:
-        # heads predict P(level >= 1), P(level >= 2); their mean is the expected level / 2
-        return sum(_sigmoid(h.margin(feats)) for h in heads) / len(heads)
-
     def score(self, analysis: "Analysis") -> Scores:
         p = self.predict(featurize(analysis))
         return Scores(round(p["call_probability"], 4), round(p["ambiguity"], 4), round(p["emotional_weight"], 4))
@@ -103,10 +104,9 @@ class Model:
     def predict(self, feats: dict[str, float]) -> dict[str, float]:
         """The three scores of a feature vector (unrounded)."""
         m = self._margins(feats)
-        n_amb = len(self.ambiguity)
         a, b = self.calibration
-        amb = sum(_sigmoid(z) for z in m[1 : 1 + n_amb]) / n_amb
-        emo = sum(_sigmoid(z) for z in m[1 + n_amb :]) / (len(m) - 1 - n_amb)
+        amb = (_sigmoid(m[1]) + _sigmoid(m[2])) / 2
+        emo = (_sigmoid(m[3]) + _sigmoid(m[4])) / 2
         return {"call_probability": _sigmoid(a * m[0] + b), "ambiguity": amb, "emotional_weight": emo}
 
     def contributions(self, analysis: "Analysis") -> list[tuple[str, float]]:

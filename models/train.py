@@ -84,7 +84,7 @@ def _head(model, names: list[str]) -> dict[str, Any]:
 def _cross_validated(X, y, groups, label: str):
     """Pick C by family-grouped 5-fold log-loss; return (C, out-of-fold margins, model fit on all)."""
     import numpy as np
-    from sklearn.metrics import log_loss
+    from sklearn.metrics import log_loss, roc_auc_score
     from sklearn.model_selection import GroupKFold
 
     folds = list(GroupKFold(n_splits=FOLDS).split(X, y, groups))
@@ -94,7 +94,7 @@ def _cross_validated(X, y, groups, label: str):
         for train_idx, held_idx in folds:
             oof[held_idx] = _fit(X[train_idx], y[train_idx], C).decision_function(X[held_idx])
         loss = log_loss(y, 1 / (1 + np.exp(-oof)))
-        log(f"  {label}: C={C:<4} out-of-fold log-loss {loss:.4f}")
+        log(f"  {label}: C={C:<4} out-of-fold log-loss {loss:.4f}, ROC-AUC {roc_auc_score(y, oof):.4f}")
         if best is None or loss < best[0] - 1e-9:
             best = (loss, C, oof)
     _, C, oof = best
