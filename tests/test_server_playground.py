@@ -122,3 +122,19 @@ def test_copy_invitation(page: Page) -> None:
     p.wait_for_selector("#copied:not([hidden])")
     copied = p.evaluate("navigator.clipboard.readText()")
     assert copied == p.locator("#invitation").text_content()
+
+
+def test_token_prompt(browser: Browser, tmp_path: Path) -> None:
+    proc = start_server(tmp_path, "--token", "pl4yground")
+    context = browser.new_context(locale="ja-JP")
+    try:
+        p = context.new_page()
+        p.goto(proc.url)
+        p.locator("#draft").fill("例の件、いい感じにお願いします")
+        expect(p.locator("#token-box")).to_be_visible()  # the API answered 401: the page asks for the token
+        p.locator("#token").fill("pl4yground")
+        p.locator("#token").dispatch_event("change")
+        expect(p.locator("#badge")).to_have_attribute("data-recommendation", "call")
+    finally:
+        context.close()
+        proc.stop()
