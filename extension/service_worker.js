@@ -287,10 +287,20 @@ const HANDLERS = {
   [MSG.TEST_CONNECTION]: testConnection,
 };
 
+// The settings (the token among them) are for the extension's own pages, never for content scripts.
+const EXTENSION_PAGES_ONLY = new Set([MSG.GET_SETTINGS, MSG.SAVE_SETTINGS, MSG.TEST_CONNECTION]);
+
+function fromExtensionPage(sender) {
+  return typeof sender.url === "string" && sender.url.startsWith(chrome.runtime.getURL(""));
+}
+
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (sender.id !== chrome.runtime.id) return false;
   const handler = Object.prototype.hasOwnProperty.call(HANDLERS, message && message.type) ? HANDLERS[message.type] : null;
   if (!handler) self.hishoTone.unknownMessage(message);
+  if (EXTENSION_PAGES_ONLY.has(message.type) && !fromExtensionPage(sender)) {
+    throw new Error(`hisho-tone: ${message.type} is only answered to the extension's own pages`);
+  }
   Promise.resolve()
     .then(() => handler(message, sender))
     .then(sendResponse, (error) =>

@@ -41,15 +41,34 @@
   let placeQueued = false;
   let tickTimer = 0;
   let observer = null;
+  let retired = false;
 
   function send(message) {
-    return chrome.runtime.sendMessage(message).catch((error) => ({ ok: false, error: { code: "extension", message: String(error) } }));
+    const failed = (error) => {
+      // The extension was updated or removed while this page stayed open: this copy retires quietly.
+      if ((!chrome.runtime || !chrome.runtime.id) && !retired) {
+        retired = true;
+        stop();
+      }
+      return { ok: false, error: { code: "extension", message: String(error) } };
+    };
+    try {
+      return chrome.runtime.sendMessage(message).catch(failed);
+    } catch (error) {
+      return Promise.resolve(failed(error));
+    }
   }
 
   // --- finding compose boxes -------------------------------------------------------------------
 
   function scheduleScan() {
     if (!scanTimer) scanTimer = setTimeout(scan, SCAN_DELAY_MS);
+  }
+
+  /** Our own badge hosts coming and going are no reason to look for compose boxes again. */
+  function onMutations(records) {
+    const ours = (node) => node.nodeName === ns.BADGE_HOST_TAG.toUpperCase();
+    if (records.some((r) => ![...r.addedNodes, ...r.removedNodes].every(ours))) scheduleScan();
   }
 
   function scan() {
@@ -74,11 +93,11 @@
   }
 
   function detach(draft) {
+    drafts.delete(draft.editor);
     clearTimeout(draft.timer);
     if (draft.resizeObserver) draft.resizeObserver.disconnect();
-    cancelInFlight(draft);
     hideBadge(draft);
-    drafts.delete(draft.editor);
+    cancelInFlight(draft);
   }
 
   function detachAll() {
@@ -313,7 +332,7 @@
 
   function start() {
     if (!observer) {
-      observer = new MutationObserver(scheduleScan);
+      observer = new MutationObserver(onMutations);
       observer.observe(document.documentElement, { childList: true, subtree: true });
     }
     if (!tickTimer) tickTimer = setInterval(tick, TICK_MS);

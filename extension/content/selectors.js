@@ -17,8 +17,8 @@
       hosts: ["mail.google.com"],
       // The compose body, in pop-up compose dialogs and inline replies alike:
       // <div role="textbox" g_editable="true" contenteditable="true" aria-label="メッセージ本文"
-      //  class="Am Al editable LW-avf tS-tW">. Seen in Gmail's compose DOM and relied on by many
-      // public Gmail extensions; g_editable is Gmail's own marker for its rich-text editor.
+      //  class="Am Al editable LW-avf tS-tW">. g_editable is Gmail's own marker for its rich-text editor;
+      // seen in Gmail's compose DOM and in the selector tables of public Gmail extensions (2023-2026).
       editors: ['div[role="textbox"][g_editable="true"][contenteditable="true"]'],
       // Fallback only: the aria-label follows the Gmail UI language (ja / en).
       editorFallbacks: [
@@ -37,8 +37,9 @@
       ],
       // The compose window that holds an editor: pop-up compose is a dialog; inline replies sit in a table cell.
       containers: ['[role="dialog"]', "form", "td"],
-      // The send button, only to keep the badge off it: data-tooltip / aria-label "送信 (Ctrl+Enter)" or
-      // "Send (Ctrl+Enter)"; "T-I aoO" is Gmail's generated class for it (last resort).
+      // The send button, only to keep the badge off it: <div role="button" data-tooltip="送信 (Ctrl+Enter)"
+      // aria-label="送信 (Ctrl+Enter)" class="T-I J-J5-Ji aoO v7 T-I-atl L3"> (English UI: "Send ...").
+      // "T-I aoO" is Gmail's generated class (e.g. Freemindtronic/evicypher-webmail relies on it): last resort.
       sendButtons: [
         'div[role="button"][data-tooltip^="送信"]',
         'div[role="button"][data-tooltip^="Send"]',
@@ -52,13 +53,15 @@
       id: "chatwork",
       channel: "chat",
       hosts: ["www.chatwork.com", "kcw.kddi.ne.jp"], // KDDI Chatwork serves the same web app
-      // The message box: <textarea id="_chatText" name="chat"> inside #_chatSendArea (current Chatwork web
-      // app; the id has been stable for years and is what public Chatwork extensions use).
+      // The message box: <textarea id="_chatText" name="chat"> inside #_chatSendArea. The id has been stable
+      // since the jQuery-era UI (e.g. Rasukarusan/chatwork-tag-menu, ngiyshhk/chrome-extension) through the
+      // current React app (a 2026 DOM survey of Chatwork web _v=1.80a lists #_chatText, #_timeLine).
       editors: ["textarea#_chatText"],
       editorFallbacks: [],
       excluded: [],
       containers: ["#_chatSendArea"],
-      // Current UI: <button data-testid="timeline_send-message-button">; #_sendButton is the legacy UI's id.
+      // Current UI: <button data-testid="timeline_send-message-button"> (same 2026 survey: "#_sendButton no
+      // longer exists"); #_sendButton is the legacy UI's id, kept as a fallback.
       sendButtons: ['[data-testid="timeline_send-message-button"]', "#_sendButton"],
       // The room is in the hash (#!rid123) and changes without a page load.
       roomChangesOnHash: true,

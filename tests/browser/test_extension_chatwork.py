@@ -172,6 +172,20 @@ def test_insert_at_the_caret_in_the_message_box(ext):
     assert page.evaluate("document.activeElement.id") == "_chatText"
 
 
+def test_copy_puts_the_invitation_on_the_clipboard_and_leaves_the_draft(ext):
+    ext.context.grant_permissions(["clipboard-read", "clipboard-write"], origin="https://www.chatwork.com")
+    page = ext.open_chatwork()
+    type_committed(page, CALL_DRAFT)
+    ext.wait_for_state(page, "call", "video")
+    ext.badge(page).locator("button.badge").click()
+    invitation = ext.badge(page).locator("[data-role=invitation]").inner_text()
+    ext.badge(page).locator("[data-action=copy]").click()
+    expect(ext.badge(page).locator(".status")).to_have_text("コピーしました。")
+    assert page.evaluate("navigator.clipboard.readText()") == invitation
+    assert page.locator(CHATWORK_BOX).input_value() == CALL_DRAFT
+    ext.context.clear_permissions()
+
+
 def test_not_now_keeps_quiet_until_the_next_draft(ext):
     page = ext.open_chatwork()
     type_committed(page, CALL_DRAFT)

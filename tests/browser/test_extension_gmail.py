@@ -100,6 +100,17 @@ def test_quoted_history_and_signature_do_not_count(ext):
     assert request["json"]["text"] == ROUTINE_DRAFT  # only the user's own words left the page
 
 
+def test_line_breaks_and_no_break_spaces_are_read_as_the_user_sees_them(ext):
+    page = ext.open_gmail()
+    open_compose(page)
+    insert_text(page, "明日の会議資料を添付します。")
+    page.keyboard.press("Enter")
+    insert_text(page, "ご確認ください。\u00a0よろしくお願いします。")
+    ext.wait_for_state(page, "text", "text_with_care", "call", "video")
+    (request,) = ext.analyze_requests()
+    assert request["json"]["text"] == "明日の会議資料を添付します。\nご確認ください。 よろしくお願いします。"
+
+
 def test_insert_puts_the_invitation_at_the_caret_and_changes_nothing_else(ext):
     page = ext.open_gmail()
     body = open_compose(page)
