@@ -41,7 +41,7 @@ def _read_json() -> Any:
         raise ApiError(415, "unsupported_media_type", f"JSON must be UTF-8, not charset {shown(charset)}.")
     raw = request.get_data(cache=False)  # Werkzeug raises 413 past MAX_CONTENT_LENGTH, chunked too
     try:
-        return json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8-sig"))  # a leading BOM is tolerated (RFC 8259 allows it)
     except UnicodeDecodeError:
         raise ApiError(400, "invalid_json", "The body is not valid UTF-8.") from None
     except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError; deep nesting recurses

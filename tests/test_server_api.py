@@ -67,6 +67,11 @@ def test_analyze_accepts_json_content_types(client: FlaskClient, content_type: s
     assert response.status_code == 200
 
 
+def test_analyze_tolerates_a_utf8_bom(client: FlaskClient) -> None:
+    response = client.post("/v1/analyze", data=b"\xef\xbb\xbf" + json.dumps({"text": DRAFT}).encode(), content_type="application/json")
+    assert response.status_code == 200
+
+
 def test_analyze_accepts_text_at_the_limit(client: FlaskClient) -> None:
     body = client.post("/v1/analyze", json={"text": "あ" * 20_000}).get_json()
     assert body["truncated"] is True and body["analyzed_chars"] < 20_000
