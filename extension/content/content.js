@@ -14,8 +14,8 @@
   if (!site) return;
 
   const SCAN_DELAY_MS = 120; // coalesces bursts of DOM mutations into one scan
-  const TICK_MS = 500;
-  const SEND_CHECK_DELAYS_MS = [0, 150, 400]; // apps clear the box right away or after their request // re-place badges, notice programmatic clears (Chatwork empties the box on send)
+  const TICK_MS = 500; // re-place badges, notice programmatic clears (Chatwork empties the box on send)
+  const SEND_CHECK_DELAYS_MS = [0, 150, 400]; // apps clear the box right away or after their request
 
   /** One compose box being watched. */
   class Draft {
@@ -190,7 +190,7 @@
     const isEnter = event.type === "keydown" && event.key === "Enter" && !event.isComposing;
     if (!isEnter && !(event.type === "click" && ns.isSendButton(site, event.target))) return;
     const target = isEnter ? draftFor(event) : null;
-    if (isEnter && !target) return;
+    if (isEnter && !(target && ns.isTextField(target.editor))) return; // Enter sends only in chat boxes
     for (const delay of SEND_CHECK_DELAYS_MS) {
       setTimeout(() => {
         for (const draft of target ? [target] : drafts.values()) {
