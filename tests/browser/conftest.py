@@ -50,8 +50,10 @@ def dead_server_url() -> str:
     return f"http://127.0.0.1:{free_port()}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """Chromium with the unpacked extension and a fresh profile, per test module: Playwright's sync API
+    allows one instance per thread, so it must be gone before other suites (the playground's) start theirs."""
     executable = find_chromium()
     if executable is None:
         pytest.skip("Chromium not found: apt-get install chromium fonts-noto-cjk (or set HISHO_TONE_CHROMIUM)")
