@@ -11,9 +11,13 @@ import threading
 
 from .advice import CHANNELS, RECOMMENDATIONS, SENSITIVITIES, Advice, Reason
 from .analyzer import Analyzer
+from .thread import ThreadAdvice, analyze_thread, recap_template
 
 __version__ = "0.1.0"
-__all__ = ["Advice", "Analyzer", "Reason", "analyze", "default_analyzer", "CHANNELS", "RECOMMENDATIONS", "SENSITIVITIES"]
+__all__ = [
+    "Advice", "Analyzer", "Reason", "ThreadAdvice", "analyze", "analyze_thread", "recap_template", "default_analyzer",
+    "CHANNELS", "RECOMMENDATIONS", "SENSITIVITIES",
+]
 
 _default: Analyzer | None = None
 _default_lock = threading.Lock()

@@ -109,6 +109,12 @@ class Analyzer:
             return cue_scores(analysis.cues)
         return self.model.score(analysis)
 
+    def thread_thresholds(self, sensitivity: str) -> tuple[float, float]:
+        """(care, call) thresholds for a conversation's call probability."""
+        if self.model is not None and self.model.thread is not None:
+            return self.model.thread_thresholds(sensitivity)
+        return DEFAULT_THRESHOLDS[sensitivity]
+
     def thresholds(self, sensitivity: str) -> tuple[float, float]:
         if self.model is not None:
             return self.model.thresholds(sensitivity)

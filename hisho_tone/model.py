@@ -65,6 +65,15 @@ class Model:
             self._thresholds = {k: (float(v["care"]), float(v["call"])) for k, v in data["thresholds"].items()}
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"{where}: missing or malformed field ({exc})") from exc
+        thread = data.get("thread")
+        try:
+            self.thread = None if thread is None else {
+                "bias": float(thread["bias"]),
+                "weights": {str(k): float(v) for k, v in thread["weights"].items()},
+                "thresholds": {k: (float(v["care"]), float(v["call"])) for k, v in thread["thresholds"].items()},
+            }
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ModelError(f"{where}: malformed thread head ({exc})") from exc
         if len(self.ambiguity) != 2 or len(self.emotion) != 2:
             raise ModelError(f"{where}: ambiguity and emotion need two ordinal heads each")
         for s in ("low", "normal", "high"):
@@ -92,6 +101,9 @@ class Model:
 
     def thresholds(self, sensitivity: str) -> tuple[float, float]:
         return self._thresholds[sensitivity]
+
+    def thread_thresholds(self, sensitivity: str) -> tuple[float, float]:
+        return self.thread["thresholds"][sensitivity]
 
     def probability(self, feats: dict[str, float]) -> float:
         a, b = self.calibration

@@ -61,6 +61,22 @@ def write_card(path: Path, model: dict[str, Any], rows, train_rows, dev_rows, te
         "|---|---|---|",
         *[f"| {s} | {t['care']:.2f} | {t['call']:.2f} |" for s, t in model["thresholds"].items()],
         "",
+        "## Thread head (`analyze_thread`)",
+        *(
+            [
+                f"Logistic regression over the thread features of `hisho_tone/thread.py` (rounds, unanswered questions, emotion trend,",
+                f"per-message scores, misalignment and repeated requests), trained on {model['thread_metrics']['fit']} of {model['thread_metrics']['threads']} labeled threads.",
+                "",
+                "| metric | value | target |",
+                "|---|---|---|",
+                f"| ROC-AUC, {model['thread_metrics']['test']} held-out threads | {model['thread_metrics']['test_roc_auc']} | ≥ 0.95 |",
+                f"| macro-F1, held-out threads | {model['thread_metrics']['test_macro_f1']} | |",
+                f"| ROC-AUC, out-of-fold on the {model['thread_metrics']['fit']} training threads | {model['thread_metrics']['oof_roc_auc']} | |",
+                "",
+            ]
+            if model.get("thread_metrics")
+            else ["Not trained (no threads.jsonl).", ""]
+        ),
         "## Limitations",
         "- The corpus is written by the team, not collected from real users; phrasing habits of its writers leak into the model.",
         "- The test split comes from the same writers and is optimistic: expect lower numbers on outside data.",

@@ -27,6 +27,7 @@ SEED = 20261126
 SPLIT = (0.70, 0.15, 0.15)  # train / dev / test by family; train and dev are pooled for cross-validation
 C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
 FOLDS = 5
+THREAD_C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)  # few dense features: less regularisation
 MIN_DF = 2  # lexical features must occur in at least this many training messages
 CARE_RATIO = 0.55  # text_with_care starts at this fraction of the call threshold
 
@@ -137,14 +138,14 @@ def train(data_dir: Path = DATA_DIR, out: Path | None = MODELS_DIR / "model.json
     from hisho_tone_models.metrics import evaluate
 
     t0 = time.perf_counter()
-    log(f"[1/6] reading corpus from {data_dir}")
+    log(f"[1/7] reading corpus from {data_dir}")
     rows = load_messages(data_dir)
     if limit:
         rows = rows[:limit]
     train_rows, dev_rows, test_rows = split_by_family(rows, seed)
     log(f"  {len(rows)} messages: train {len(train_rows)}, dev {len(dev_rows)}, test {len(test_rows)}")
 
-    log("[2/6] computing features (hisho_tone.features)")
+    log("[2/7] computing features (hisho_tone.features)")
     fit_rows = train_rows + dev_rows  # cross-validated: every non-test message trains and calibrates
     ffit = featurize_rows(fit_rows, "train+dev")
     fte = featurize_rows(test_rows, "test")
@@ -156,14 +157,14 @@ def train(data_dir: Path = DATA_DIR, out: Path | None = MODELS_DIR / "model.json
     groups = np.array([r["family"] for r in fit_rows])
     log(f"  {len(names)} features")
 
-    log(f"[3/6] call classifier ({FOLDS}-fold, grouped by family)")
+    log(f"[3/7] call classifier ({FOLDS}-fold, grouped by family)")
     y = np.array([r["call"] for r in fit_rows])
     C, oof, call_model = _cross_validated(X, y, groups, "call")
     platt = LogisticRegression(C=1e6, max_iter=1000).fit(oof.reshape(-1, 1), y)
     calibration = {"a": round(float(platt.coef_[0][0]), 6), "b": round(float(platt.intercept_[0]), 6)}
     oof_probs = [float(p) for p in platt.predict_proba(oof.reshape(-1, 1))[:, 1]]
 
-    log("[4/6] ambiguity and emotion (ordinal: level ≥ 1, level ≥ 2)")
+    log("[4/7] ambiguity and emotion (ordinal: level ≥ 1, level ≥ 2)")
     heads: dict[str, list[dict[str, Any]]] = {}
     for target in ("ambiguity", "emotion"):
         levels = np.array([r[target] for r in fit_rows])
@@ -179,15 +180,21 @@ def train(data_dir: Path = DATA_DIR, out: Path | None = MODELS_DIR / "model.json
         "emotion": heads["emotion"],
         "thresholds": {},
     }
-    log("[5/6] thresholds per sensitivity (on out-of-fold predictions)")
+    log("[5/7] thresholds per sensitivity (on out-of-fold predictions)")
     model["thresholds"] = _thresholds(oof_probs, [bool(v) for v in y])
     log(f"  {model['thresholds']}")
     runtime = Model(model)
 
-    log("[6/6] test-split metrics")
+    log("[6/7] test-split metrics")
     preds = [runtime.predict(f) for f in fte]
     metrics = evaluate(test_rows, preds, model["thresholds"]["normal"]["call"])
     model["metrics"] = _rounded(metrics)
+
+    log("[7/7] thread head (threads.jsonl)")
+    thread_file = Path(data_dir) / "threads.jsonl"
+    if thread_file.is_file() and not limit:
+        model["thread"], model["thread_metrics"] = train_thread(thread_file, runtime, seed)
+        log(f"  threads: held-out ROC-AUC {model['thread_metrics']['test_roc_auc']}, out-of-fold ROC-AUC {model['thread_metrics']['oof_roc_auc']}")
     body = json.dumps({k: v for k, v in model.items() if k != "id"}, ensure_ascii=False, sort_keys=True)
     model["id"] = "hisho-tone-lr-" + hashlib.sha256(body.encode()).hexdigest()[:10]
     elapsed = time.perf_counter() - t0
@@ -202,6 +209,63 @@ def train(data_dir: Path = DATA_DIR, out: Path | None = MODELS_DIR / "model.json
         log(f"wrote {card}")
     log(f"done in {elapsed:.1f}s. Next: `make test` checks the shipped model against its card.")
     return model
+
+
+def train_thread(path: Path, message_model, seed: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Logistic head over hisho_tone.thread.thread_features, C by grouped CV, thresholds out-of-fold."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score, roc_auc_score
+
+    from hisho_tone import Analyzer
+    from hisho_tone.thread import build_state, parse_messages, thread_features
+
+    threads = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    analyzer = Analyzer(config=False, model=message_model)
+    feats = []
+    for i, t in enumerate(threads, 1):
+        state = build_state(analyzer, parse_messages(t["messages"]), t.get("draft"), t.get("channel", "chat"), "normal")
+        feats.append(thread_features(state))
+        if i % 40 == 0 or i == len(threads):
+            log(f"  thread features: {i}/{len(threads)}")
+    names = sorted(feats[0])
+    X = np.array([[f[n] for n in names] for f in feats])
+    y = np.array([bool(t["call"]) for t in threads])
+    fit_rows, dev_rows, test_rows = split_by_family([{**t, "family": t.get("family", t["id"])} for t in threads], seed)
+    fit_ids = {t["id"] for t in fit_rows + dev_rows}
+    fit_idx = np.array([i for i, t in enumerate(threads) if t["id"] in fit_ids])
+    test_idx = np.array([i for i, t in enumerate(threads) if t["id"] not in fit_ids])
+    groups = np.array([threads[i].get("family", threads[i]["id"]) for i in fit_idx])
+    from sklearn.model_selection import GroupKFold
+
+    folds = list(GroupKFold(n_splits=FOLDS).split(X[fit_idx], y[fit_idx], groups))
+    best = None
+    for C in THREAD_C_GRID:
+        oof = np.zeros(len(fit_idx))
+        for tr, held in folds:
+            m = LogisticRegression(C=C, max_iter=2000).fit(X[fit_idx][tr], y[fit_idx][tr])
+            oof[held] = m.predict_proba(X[fit_idx][held])[:, 1]
+        auc = roc_auc_score(y[fit_idx], oof)
+        log(f"  thread: C={C:<4} out-of-fold ROC-AUC {auc:.4f}")
+        if best is None or auc > best[0] + 1e-9:
+            best = (auc, C, oof)
+    auc, C, oof = best
+    final = LogisticRegression(C=C, max_iter=2000).fit(X[fit_idx], y[fit_idx])
+    thresholds = _thresholds([float(p) for p in oof], [bool(v) for v in y[fit_idx]])
+    test_probs = final.predict_proba(X[test_idx])[:, 1]
+    call = thresholds["normal"]["call"]
+    head = {
+        "bias": round(float(final.intercept_[0]), 6),
+        "weights": {n: round(float(w), 6) for n, w in zip(names, final.coef_[0])},
+        "thresholds": thresholds,
+    }
+    metrics = {
+        "threads": len(threads), "fit": len(fit_idx), "test": len(test_idx), "C": C,
+        "oof_roc_auc": round(float(auc), 4),
+        "test_roc_auc": round(float(roc_auc_score(y[test_idx], test_probs)), 4) if len(set(y[test_idx])) == 2 else None,
+        "test_macro_f1": round(float(f1_score(y[test_idx], test_probs >= call, average="macro")), 4),
+    }
+    return head, metrics
 
 
 def _rounded(value: Any) -> Any:

@@ -1,0 +1,453 @@
+"""Thread awareness: read the conversation around a draft, not just the draft.
+
+``analyze_thread(messages, draft=None)`` finds the ping-pong (rounds on the open topic),
+questions nobody answered, requests made again, visible misalignment and rising emotion, and
+scores whether the conversation should move to a call. ``recap_template`` drafts the written
+recap to send after that call. Each message is analysed (and tokenized) exactly once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Sequence
+
+from .advice import CHANNELS, SENSITIVITIES, Advice
+from .analyzer import Analysis, Analyzer
+
+ORDER = ("text", "text_with_care", "call", "video")
+MAX_MESSAGES = 200  # only the latest messages are read; older history rarely changes the verdict
+
+_QUESTION_SENT = re.compile(r"(?:[?？]|(?:ですか|ますか|でしょうか|ませんか|ましたか|でしたか|かな|っけ)[。.]?)\s*$")
+# A message that closes the topic: thanks or a decision, with no new question in it. A bare
+# 承知しました / 了解です does not: it usually means "I'll redo it", and the exchange goes on.
+_RESOLUTION = re.compile(r"ありがと|有難う|確定|決定|決まり|問題ありません|それでお願いします|助かりま|OKです|完了|👍")
+_STOP_LEMMAS = frozenset("為る 有る 居る 成る 言う 思う 御 件 事 様 さん 方 物 時 今 此の 其の 又 貴方 私 良い 無い 本日 今日 明日 確認 お願い 願う 頂く 下さる 致す 参る 申す 拝見 共有".split())
+_CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞"})
+
+
+class ThreadError(ValueError):
+    """The thread is not a list of messages; the message says which item and field is wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A question in the thread that no later message answered."""
+
+    message_index: int
+    start: int
+    end: int
+    surface: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadReason:
+    """A reason that belongs to the conversation. ``message_index`` == len(messages) is the draft."""
+
+    kind: str  # ping_pong | rising_emotion | unanswered_question | repeated_request | misalignment
+    label: str
+    message: str
+    hint: str
+    weight: float
+    message_index: int | None  # the message the span belongs to (None: the thread as a whole)
+    start: int | None
+    end: int | None
+    surface: str | None
+    messages: list[int] = field(default_factory=list)  # every message involved
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadAdvice:
+    """The verdict for a conversation (and the draft being written in it)."""
+
+    recommendation: str
+    call_probability: float
+    rounds: int
+    unanswered_questions: list[Question]
+    emotion_trend: str  # rising | steady | falling
+    reasons: list[ThreadReason]
+    per_message: list[Advice]
+    draft: Advice | None
+    invitation: str | None
+    summary: str
+    truncated: bool  # True when only the latest MAX_MESSAGES messages were read
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "recommendation": self.recommendation,
+            "call_probability": self.call_probability,
+            "rounds": self.rounds,
+            "unanswered_questions": [q.to_dict() for q in self.unanswered_questions],
+            "emotion_trend": self.emotion_trend,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "per_message": [a.to_dict() for a in self.per_message],
+            "draft": self.draft.to_dict() if self.draft else None,
+            "invitation": self.invitation,
+            "summary": self.summary,
+            "truncated": self.truncated,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    text: str
+    author: str
+    me: bool
+
+
+@lru_cache(maxsize=1)
+def _texts() -> dict[str, Any]:
+    return tomllib.loads((resources.files("hisho_tone.data") / "thread.toml").read_text(encoding="utf-8"))
+
+
+def parse_messages(messages: Any) -> list[Message]:
+    """Validate ``[{"text": str, "author": str, "me"?: bool}, ...]`` (oldest first)."""
+    if not isinstance(messages, (list, tuple)):
+        raise TypeError(f"messages must be a list of objects, not {type(messages).__name__}")
+    out = []
+    for i, m in enumerate(messages):
+        if not isinstance(m, dict):
+            raise ThreadError(f"messages[{i}] must be an object with 'text' and 'author', not {type(m).__name__}")
+        text, author, me = m.get("text"), m.get("author", ""), m.get("me", False)
+        if not isinstance(text, str):
+            raise ThreadError(f"messages[{i}].text must be a string")
+        if not isinstance(author, str):
+            raise ThreadError(f"messages[{i}].author must be a string")
+        if not isinstance(me, bool):
+            raise ThreadError(f"messages[{i}].me must be true or false")
+        out.append(Message(text, author or ("me" if me else f"#{i}"), me))
+    return out
+
+
+# -- what the thread says -------------------------------------------------------------------------
+@dataclass(slots=True)
+class ThreadState:
+    """Everything the thread rules and the thread model read (shared by runtime and training)."""
+
+    messages: list[Message]
+    analyses: list[Analysis]  # one per message, then the draft's if any
+    advices: list[Advice]
+    rounds: int
+    unanswered: list[Question]
+    trend: str
+    reasons: list[ThreadReason]
+    resolved: bool
+
+
+def _content(analysis: Analysis, start: int = 0, end: int | None = None) -> set[str]:
+    end = len(analysis.norm.text) if end is None else end
+    words = {
+        t.lemma for s in analysis.sentences for t in s.tokens
+        if start <= t.start < end and t.pos1 in _CONTENT_POS and t.lemma not in _STOP_LEMMAS and len(t.surface) > 1 and t.pos2 != "数詞"
+    }
+    # concrete content counts too: 「14時でお願いします」 answers 「10時と14時どちらが…」
+    text = analysis.norm.text
+    words.update("=" + text[s:e] for s, e, _ in analysis.specifics if start <= s < end)
+    return words
+
+
+def _turns(messages: list[Message]) -> list[list[int]]:
+    """Consecutive messages by one author form one turn."""
+    turns: list[list[int]] = []
+    for i, m in enumerate(messages):
+        if turns and messages[turns[-1][-1]].author == m.author:
+            turns[-1].append(i)
+        else:
+            turns.append([i])
+    return turns
+
+
+def _is_resolution(analysis: Analysis, advice: Advice) -> bool:
+    text = analysis.norm.text
+    has_question = any(_QUESTION_SENT.search(text[s.start : s.end]) for s in analysis.sentences)
+    return bool(_RESOLUTION.search(text)) and not has_question and advice.emotional_weight < 0.5 and advice.recommendation in ("text", "text_with_care")
+
+
+def _rounds(messages: list[Message], analyses: list[Analysis], advices: list[Advice], drafted: bool) -> tuple[int, bool]:
+    """Back-and-forth exchanges since the last message that settled the topic, and whether it is settled.
+
+    The draft (the last message when ``drafted``) never settles anything: it has not been sent.
+    """
+    turns = _turns(messages)
+    settles = [_is_resolution(analyses[turn[-1]], advices[turn[-1]]) and not (drafted and turn[-1] == len(messages) - 1) for turn in turns]
+    open_from = 0
+    for t, settled in enumerate(settles):
+        if settled:
+            open_from = t + 1
+    resolved = bool(turns) and open_from == len(turns)
+    if resolved:  # the thread ends settled: count the exchange that led to it
+        start = 0
+        for t in range(len(turns) - 1):
+            if settles[t]:
+                start = t + 1
+        return (len(turns) - start) // 2, True
+    return (len(turns) - open_from) // 2, False
+
+
+def _questions(messages: list[Message], analyses: list[Analysis]) -> list[Question]:
+    """Questions that no later message by someone else took up (shared content words or a direct reply)."""
+    out = []
+    n = len(analyses)
+    for i in range(min(len(messages), n)):
+        a = analyses[i]
+        author = messages[i].author
+        later = [j for j in range(i + 1, n) if (messages[j].author if j < len(messages) else "<draft>") != author]
+        if not later:
+            continue  # nobody has spoken since: the reply is still to come, not missing
+        for sent in a.sentences:
+            sent_text = a.norm.text[sent.start : sent.end]
+            if not _QUESTION_SENT.search(sent_text):
+                continue
+            words = _content(a, sent.start, sent.end)
+            answered = False
+            for k, j in enumerate(later):
+                other = analyses[j]
+                if words and words & _content(other):
+                    answered = True
+                    break
+                if k == 0 and not any(_QUESTION_SENT.search(other.norm.text[s.start : s.end]) for s in other.sentences):
+                    answered = len(later) == 1 or not words  # a direct reply right after, unless the talk moved on
+                    if answered:
+                        break
+            if not answered:
+                start, end = a.norm.original_span(sent.start, sent.end)
+                out.append(Question(i, start, end, a.text[start:end]))
+    return out
+
+
+def _trend(weights: list[float]) -> str:
+    if len(weights) < 3:
+        return "steady"
+    tail = weights[-6:]
+    n = len(tail)
+    mean_x, mean_y = (n - 1) / 2, sum(tail) / n
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in enumerate(tail)) / sum((x - mean_x) ** 2 for x in range(n))
+    if slope > 0.06 and tail[-1] - tail[0] > 0.2:
+        return "rising"
+    if slope < -0.06 and tail[0] - tail[-1] > 0.2:
+        return "falling"
+    return "steady"
+
+
+def _reason(kind: str, **kw: Any) -> ThreadReason:
+    t = _texts()["reasons"][kind]
+    message = t["message"]
+    for key, value in kw.pop("fill", {}).items():
+        message = message.replace("{" + key + "}", str(value))
+    return ThreadReason(kind, t["label"], message, t["hint"], float(t["weight"]), **kw)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _thread_reasons(state: ThreadState) -> list[ThreadReason]:
+    reasons = []
+    n = len(state.messages)
+    if state.rounds >= 3 and not state.resolved:
+        reasons.append(_reason("ping_pong", message_index=None, start=None, end=None, surface=None, messages=list(range(n)), fill={"rounds": state.rounds}))
+    if state.trend == "rising" and max(a.emotional_weight for a in state.advices) >= 0.5:
+        top = max(range(len(state.advices)), key=lambda i: state.advices[i].emotional_weight)
+        reasons.append(_reason("rising_emotion", message_index=top, start=None, end=None, surface=None, messages=list(range(len(state.advices)))))
+    for q in state.unanswered:
+        reasons.append(_reason("unanswered_question", message_index=q.message_index, start=q.start, end=q.end, surface=q.surface, messages=[q.message_index], fill={"surface": _short(q.surface)}))
+    seen_kinds: set[tuple[str, int]] = set()
+    for i, advice in enumerate(state.advices):
+        for r in advice.reasons:
+            kind = {"repetition_complaint": "repeated_request", "misalignment": "misalignment", "conflicting_instructions": "misalignment"}.get(r.kind)
+            if kind and (kind, i) not in seen_kinds:
+                seen_kinds.add((kind, i))
+                reasons.append(_reason(kind, message_index=i, start=r.start, end=r.end, surface=r.surface, messages=[i], fill={"surface": _short(r.surface)}))
+    reasons.extend(_repeated_asks(state, seen_kinds))
+    return reasons
+
+
+def _repeated_asks(state: ThreadState, seen: set[tuple[str, int]]) -> list[ThreadReason]:
+    """The same author asking for the same thing twice (content words largely shared)."""
+    out = []
+    for j in range(len(state.messages)):
+        if ("repeated_request", j) in seen:
+            continue
+        words_j = _content(state.analyses[j])
+        if len(words_j) < 2:
+            continue
+        for i in range(j):
+            if state.messages[i].author != state.messages[j].author:
+                continue
+            words_i = _content(state.analyses[i])
+            if len(words_i) >= 2 and len(words_i & words_j) / len(words_i | words_j) >= 0.5:
+                a = state.analyses[j]
+                start, end = a.norm.original_span(a.sentences[0].start, a.sentences[0].end) if a.sentences else (0, 0)
+                out.append(_reason("repeated_request", message_index=j, start=start, end=end, surface=a.text[start:end], messages=[i, j], fill={"surface": _short(a.text[start:end])}))
+                seen.add(("repeated_request", j))
+                break
+    return out
+
+
+def build_state(analyzer: Analyzer, messages: list[Message], draft: str | None, channel: str, sensitivity: str) -> ThreadState:
+    """Analyse every message once (and the draft as the user's next message)."""
+    analyses = [analyzer.inspect(m.text, channel) for m in messages]
+    advices = [analyzer.advise(a, sensitivity) for a in analyses]
+    full = list(messages)
+    if draft is not None:
+        analyses.append(analyzer.inspect(draft, channel))
+        advices.append(analyzer.advise(analyses[-1], sensitivity))
+        full.append(Message(draft, next((m.author for m in messages if m.me), "me"), True))
+    rounds, resolved = _rounds(full, analyses, advices, draft is not None)
+    state = ThreadState(full, analyses, advices, rounds, _questions(full, analyses), _trend([a.emotional_weight for a in advices]), [], resolved)
+    state.reasons = _thread_reasons(state)
+    return state
+
+
+def thread_features(state: ThreadState) -> dict[str, float]:
+    """The thread model's features (shared by training and runtime)."""
+    probs = [a.call_probability for a in state.advices] or [0.0]
+    emos = [a.emotional_weight for a in state.advices] or [0.0]
+    others = [a for a, m in zip(state.advices, state.messages) if not m.me] or state.advices
+    kinds = [r.kind for r in state.reasons]
+    return {
+        "t:call_max_other": max((a.call_probability for a in others), default=0.0),
+        "t:emo_max_other": max((a.emotional_weight for a in others), default=0.0),
+        "t:ambiguity_max": max((a.ambiguity for a in state.advices), default=0.0),
+        "t:share_call": sum(p >= 0.5 for p in probs) / len(probs),
+        "t:questions": min(sum(1 for a in state.analyses for s in a.sentences if _QUESTION_SENT.search(a.norm.text[s.start : s.end])), 6) / 6,
+        "t:rounds": min(state.rounds, 8) / 4,
+        "t:ping_pong": 1.0 if "ping_pong" in kinds else 0.0,
+        "t:unanswered": min(len(state.unanswered), 3) / 3,
+        "t:rising": 1.0 if state.trend == "rising" else 0.0,
+        "t:falling": 1.0 if state.trend == "falling" else 0.0,
+        "t:resolved": 1.0 if state.resolved else 0.0,
+        "t:emo_max": max(emos),
+        "t:emo_last": emos[-1],
+        "t:call_max": max(probs),
+        "t:call_last": probs[-1],
+        "t:call_mean_last3": sum(probs[-3:]) / len(probs[-3:]),
+        "t:misalignment": min(kinds.count("misalignment"), 3) / 3,
+        "t:repeated": min(kinds.count("repeated_request"), 3) / 3,
+        "t:length": min(len(state.messages), 15) / 15,
+    }
+
+
+def _sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
+
+
+def thread_probability(analyzer: Analyzer, state: ThreadState) -> float:
+    """Calibrated probability from the model's thread head, or a transparent rule without one."""
+    head = getattr(analyzer.model, "thread", None)
+    feats = thread_features(state)
+    if head is not None:
+        z = head["bias"] + sum(head["weights"].get(k, 0.0) * v for k, v in feats.items())
+        return _sigmoid(z)
+    miss = 1.0 - 0.6 * feats["t:call_mean_last3"]
+    for r in state.reasons:
+        miss *= 1.0 - r.weight
+    return 1.0 - miss
+
+
+def analyze_thread(
+    messages: Sequence[dict[str, Any]],
+    draft: str | None = None,
+    channel: str = "chat",
+    sensitivity: str = "normal",
+    analyzer: Analyzer | None = None,
+) -> ThreadAdvice:
+    """Analyse a conversation (oldest first) and, if given, the draft being written in it."""
+    if draft is not None and not isinstance(draft, str):
+        raise TypeError(f"draft must be str or None, not {type(draft).__name__}")
+    if channel not in CHANNELS:
+        raise ValueError(f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
+    if sensitivity not in SENSITIVITIES:
+        raise ValueError(f"sensitivity must be one of {', '.join(SENSITIVITIES)}, not {sensitivity!r}")
+    parsed = parse_messages(messages)
+    truncated = len(parsed) > MAX_MESSAGES
+    parsed = parsed[-MAX_MESSAGES:]
+    if analyzer is None:
+        from . import default_analyzer
+
+        analyzer = default_analyzer()
+    state = build_state(analyzer, parsed, draft, channel, sensitivity)
+    probability = thread_probability(analyzer, state) if parsed else 0.0
+    care, call = analyzer.thread_thresholds(sensitivity)
+    level = 0 if probability < care else 1 if probability < call else 2
+    draft_advice = state.advices[-1] if draft is not None else None
+    if draft_advice is not None:
+        level = max(level, ORDER.index(draft_advice.recommendation))
+    recent = state.advices[-3:]
+    if level == 2 and any(a.recommendation == "video" for a in recent):
+        level = 3
+    recommendation = ORDER[level]
+    per_message = state.advices[: len(parsed)]
+    from . import invitations
+
+    category = "emotion" if state.trend == "rising" else "complexity" if state.rounds >= 3 else "ambiguity"
+    register = (draft_advice or (per_message[-1] if per_message else None))
+    return ThreadAdvice(
+        recommendation=recommendation,
+        call_probability=round(max(probability, draft_advice.call_probability if draft_advice else 0.0), 4),
+        rounds=state.rounds,
+        unanswered_questions=state.unanswered,
+        emotion_trend=state.trend,
+        reasons=state.reasons,
+        per_message=per_message,
+        draft=draft_advice,
+        invitation=invitations.invitation(recommendation, channel, register.register if register else "polite", category),
+        summary=invitations.summary(recommendation),
+        truncated=truncated,
+    )
+
+
+# -- after the call -------------------------------------------------------------------------------
+_STEP = re.compile(r"(?:まで|までに|期限|締切|〆切|予定|送付|提出|対応|手配|確認|連絡|共有)")
+
+
+def recap_template(messages: Sequence[dict[str, Any]], draft: str | None = None, analyzer: Analyzer | None = None, channel: str = "chat") -> str:
+    """A Japanese recap skeleton for after the call: open questions, next steps and deadlines."""
+    parsed = parse_messages(messages)[-MAX_MESSAGES:]
+    if analyzer is None:
+        from . import default_analyzer
+
+        analyzer = default_analyzer()
+    state = build_state(analyzer, parsed, draft, channel, "normal")
+    registers = [a.register for a, m in zip(state.analyses, state.messages) if m.me] or [a.register for a in state.analyses] or ["polite"]
+    register = max(set(registers), key=registers.count)
+    t = _texts()["recap"][register]
+    other = next((m.author for m in reversed(parsed) if not m.me), "")
+    name = re.sub(r"(?:様|さん)$", "", other) or "〇〇"
+    decisions = [_short(q.surface, 60) for q in state.unanswered]
+    for r in state.reasons:
+        if r.kind in ("misalignment", "repeated_request") and r.surface:
+            decisions.append(_short(r.surface, 60))
+    if not decisions:  # the last questions asked, answered or not, are what the call settled
+        for a in reversed(state.analyses):
+            for s in a.sentences:
+                sent = a.norm.text[s.start : s.end]
+                if _QUESTION_SENT.search(sent):
+                    decisions.append(_short(sent, 60))
+            if len(decisions) >= 3:
+                break
+    steps = []
+    for a in state.analyses:
+        for s in a.sentences:
+            sent = a.norm.text[s.start : s.end]
+            if any(s.start <= st < s.end for st, _, _ in a.specifics) and _STEP.search(sent):
+                steps.append(_short(sent, 60))
+    decisions = list(dict.fromkeys(decisions))[:6]
+    steps = list(dict.fromkeys(steps))[-5:]
+    lines = [t["greeting"].replace("{name}", name), "", t["decisions"]]
+    lines += [t["decision_item"].replace("{n}", str(i)).replace("{item}", d) for i, d in enumerate(decisions, 1)] or [t["no_decisions"]]
+    lines += ["", t["next_steps"]]
+    lines += [t["step_item"].replace("{item}", s) for s in steps] or [t["no_steps"]]
+    lines += ["", t["closing"]]
+    return "\n".join(lines)

@@ -1,0 +1,153 @@
+"""Thread awareness: each thread reason with VALID (fires) and INVALID (does not) threads, the
+thread verdict, the recap in both registers, and bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from hisho_tone import analyze_thread, recap_template
+from hisho_tone.thread import ThreadError
+
+
+def msgs(*pairs):
+    """("A", "text"), ("me", "text") … → message dicts; "me" marks the user."""
+    return [{"author": a, "text": t, "me": a == "me"} for a, t in pairs]
+
+
+PING_PONG = msgs(
+    ("田中", "バナーの色、もう少し明るくできますか？"),
+    ("me", "こちらの色味でいかがでしょうか。"),
+    ("田中", "うーん、もう少し明るい方がいいかもです"),
+    ("me", "では、こちらはいかがでしょう。"),
+    ("田中", "明るすぎるかもしれません。前の方が近いかも"),
+    ("me", "では中間の色でお作りしますね。"),
+    ("田中", "うーん、なんか違うんですよね"),
+)
+SETTLED = msgs(
+    ("田中", "明日の打ち合わせ、10時と14時どちらが空いていますか？"),
+    ("me", "14時でお願いできますか？"),
+    ("田中", "承知しました、14時で確定します。ありがとうございます！"),
+)
+RISING = msgs(
+    ("山田", "資料の進捗はいかがですか？"),
+    ("me", "確認して折り返します。"),
+    ("山田", "まだでしょうか。今日中に必要なのですが。"),
+    ("me", "申し訳ありません、もう少しお待ちください。"),
+    ("山田", "正直困ります。なぜ連絡がないのですか？何度もお願いしていますよね！！"),
+)
+UNANSWERED = msgs(
+    ("佐藤", "請求書の宛名は株式会社ABCで合っていますか？"),
+    ("me", "来週の会議室を予約しました。"),
+    ("佐藤", "ありがとうございます。"),
+    ("me", "資料も共有フォルダに入れておきます。"),
+)
+ANSWERED = msgs(
+    ("佐藤", "請求書の宛名は株式会社ABCで合っていますか？"),
+    ("me", "はい、株式会社ABCの宛名で合っています。"),
+)
+REPEATED = msgs(
+    ("鈴木", "契約書の控えを郵送していただけますか。"),
+    ("me", "承知しました。"),
+    ("鈴木", "先ほどもお伝えしましたが、契約書の控えを郵送していただけますか。"),
+)
+MISALIGNED = msgs(
+    ("me", "ご依頼のLP、3ページ構成で作成しました。"),
+    ("高橋", "え、1ページの予定ですよね？認識がずれているようです。"),
+)
+ROUTINE_LONG = msgs(
+    ("me", "来週の出張の件、新幹線は12/3(水)9:00東京発で手配しました。"),
+    ("小林", "ありがとうございます！ホテルもお願いできますか？"),
+    ("me", "はい、12/3〜12/4で駅前のホテルを予約しました。"),
+    ("小林", "助かります。領収書は経理に回してください。"),
+    ("me", "承知しました。明日経理に提出します。"),
+    ("小林", "ありがとうございます！"),
+)
+
+VALID = [("ping_pong", PING_PONG), ("rising_emotion", RISING), ("unanswered_question", UNANSWERED), ("repeated_request", REPEATED), ("misalignment", MISALIGNED)]
+INVALID = [("ping_pong", SETTLED), ("ping_pong", ROUTINE_LONG), ("rising_emotion", ROUTINE_LONG), ("unanswered_question", ANSWERED), ("unanswered_question", SETTLED), ("repeated_request", ROUTINE_LONG), ("misalignment", ROUTINE_LONG)]
+
+
+@pytest.mark.parametrize(("kind", "thread"), VALID, ids=[k for k, _ in VALID])
+def test_valid(analyzer, kind, thread):
+    advice = analyze_thread(thread, analyzer=analyzer)
+    assert kind in {r.kind for r in advice.reasons}
+
+
+@pytest.mark.parametrize(("kind", "thread"), INVALID, ids=[k for k, _ in INVALID])
+def test_invalid(analyzer, kind, thread):
+    advice = analyze_thread(thread, analyzer=analyzer)
+    assert kind not in {r.kind for r in advice.reasons}
+
+
+def test_ping_pong_makes_a_harmless_draft_a_call(analyzer):
+    draft = "承知しました。修正版をお送りします。"
+    assert analyzer.analyze(draft).recommendation == "text"
+    advice = analyze_thread(PING_PONG, draft=draft, analyzer=analyzer)
+    assert advice.rounds >= 3 and advice.recommendation in ("call", "video")
+    ping = next(r for r in advice.reasons if r.kind == "ping_pong")
+    assert f"{advice.rounds}往復" in ping.message
+    assert advice.invitation
+
+
+def test_settled_and_routine_threads_stay_text(analyzer):
+    for thread in (SETTLED, ROUTINE_LONG):
+        assert analyze_thread(thread, analyzer=analyzer).recommendation == "text"
+
+
+def test_rising_emotion_trend(analyzer):
+    advice = analyze_thread(RISING, analyzer=analyzer)
+    assert advice.emotion_trend == "rising" and advice.recommendation in ("call", "video")
+
+
+def test_spans_point_into_the_right_message(analyzer):
+    advice = analyze_thread(UNANSWERED, analyzer=analyzer)
+    (q,) = advice.unanswered_questions
+    assert UNANSWERED[q.message_index]["text"][q.start : q.end] == q.surface and "宛名" in q.surface
+
+
+def test_per_message_advice_and_dict_shape(analyzer):
+    advice = analyze_thread(RISING, draft="申し訳ありません。", analyzer=analyzer)
+    data = advice.to_dict()
+    assert len(data["per_message"]) == len(RISING) and data["draft"]["recommendation"]
+    assert set(data) >= {"recommendation", "call_probability", "rounds", "unanswered_questions", "emotion_trend", "reasons", "per_message"}
+
+
+def test_recap_keigo_lists_open_points_and_steps(analyzer):
+    thread = msgs(
+        ("山田様", "見積書の金額、前回と違う理由を教えていただけますか？"),
+        ("me", "確認いたします。12/5(金)までに修正版を送付いたします。"),
+        ("山田様", "あわせて、納期は1月末で間に合いますでしょうか。"),
+    )
+    recap = recap_template(thread, analyzer=analyzer)
+    assert recap.startswith("山田様") and "ございました" in recap
+    assert "納期" in recap and "12/5" in recap and "担当" in recap
+
+
+def test_recap_casual(analyzer):
+    thread = msgs(("ゆき", "旅行の宿どうする？"), ("me", "どっちでもいいよー"), ("ゆき", "じゃあ電話で決めよ"))
+    recap = recap_template(thread, analyzer=analyzer)
+    assert "ありがとう！" in recap and "ございます" not in recap
+
+
+@pytest.mark.parametrize(
+    ("messages", "error"),
+    [("text", TypeError), ([1], ThreadError), ([{"author": "a"}], ThreadError), ([{"text": "x", "author": 3}], ThreadError), ([{"text": "x", "me": "yes"}], ThreadError)],
+)
+def test_bad_threads_are_rejected_clearly(analyzer, messages, error):
+    with pytest.raises(error):
+        analyze_thread(messages, analyzer=analyzer)
+
+
+def test_empty_thread_and_draft_only(analyzer):
+    assert analyze_thread([], analyzer=analyzer).recommendation == "text"
+    assert analyze_thread([], draft="そうですか。わかりました。", analyzer=analyzer).recommendation in ("call", "video")
+
+
+def test_each_message_is_tokenized_once(analyzer, monkeypatch):
+    from hisho_tone import tokenize
+
+    calls = []
+    real = tokenize._tokens_of
+    monkeypatch.setattr(tokenize, "_tokens_of", lambda text, offset: calls.append(text) or real(text, offset))
+    analyze_thread(PING_PONG, draft="修正します。", analyzer=analyzer)
+    assert len(calls) == len(PING_PONG) + 1
