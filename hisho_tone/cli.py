@@ -165,6 +165,64 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_thread(args: argparse.Namespace) -> dict[str, Any]:
+    from .thread_io import parse_thread
+
+    if args.file == "-":
+        raw = _read_text("-")
+    else:
+        try:
+            with open(args.file, encoding="utf-8", errors="replace") as fh:
+                raw = fh.read()
+        except OSError as exc:
+            raise CliError(f"ファイルを読めません: {args.file} ({exc.strerror})") from exc
+    thread = parse_thread(raw, me=args.me)
+    if args.draft is not None:
+        thread["draft"] = args.draft
+    thread["channel"] = args.channel or thread.get("channel") or "chat"
+    return thread
+
+
+THREAD_LABELS = {"ping_pong": "往復", "rising_emotion": "感情の高まり", "unanswered_question": "未回答の質問", "repeated_request": "繰り返しのお願い", "misalignment": "認識のずれ"}
+
+
+def cmd_thread(args: argparse.Namespace) -> int:
+    from .thread import analyze_thread
+
+    thread = _load_thread(args)
+    advice = analyze_thread(thread["messages"], draft=thread["draft"], channel=thread["channel"], sensitivity=args.sensitivity)
+    if args.json:
+        print(json.dumps(advice.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    colour = _use_colour(sys.stdout)
+    rec = advice.recommendation
+    lines = [
+        f"判定: {_paint(LABELS[rec], '1;' + COLOURS[rec], colour)} ({rec})  メッセージ {len(advice.per_message)} 件",
+        f"  {advice.summary}",
+        f"  通話が望ましい確率 {advice.call_probability:4.2f} {_bar(advice.call_probability)}",
+        f"  往復数 {advice.rounds}   感情の推移 {dict(rising='高まっている', steady='横ばい', falling='落ち着いてきた')[advice.emotion_trend]}",
+    ]
+    if advice.reasons:
+        lines += ["", "理由:"]
+        for i, r in enumerate(advice.reasons, 1):
+            where = "" if r.message_index is None else (" (下書き)" if r.message_index >= len(advice.per_message) else f" (#{r.message_index + 1})")
+            lines.append(f"  {i}. {r.label} [{r.kind}]{where}")
+            lines.append(f"     {r.message}")
+            lines.append(f"     → {r.hint}")
+    if advice.invitation:
+        lines += ["", "通話の提案文:", "  " + advice.invitation.replace("\n", "\n  ")]
+    print("\n".join(lines))
+    return 0
+
+
+def cmd_recap(args: argparse.Namespace) -> int:
+    from .thread import recap_template
+
+    thread = _load_thread(args)
+    print(recap_template(thread["messages"], draft=thread["draft"], channel=thread["channel"]))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hisho-tone",
@@ -206,6 +264,19 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--sensitivity", choices=SENSITIVITIES, default="normal", help="which threshold to score macro-F1 at")
     evaluate.add_argument("--json", action="store_true", help="print the metrics as JSON")
     evaluate.set_defaults(func=cmd_evaluate)
+    for name, func, text in (
+        ("thread", cmd_thread, "judge a whole conversation (ping-pong, unanswered questions, rising emotion)"),
+        ("recap", cmd_recap, "draft the written recap to send after the call"),
+    ):
+        p = sub.add_parser(name, help=text, description=text + ". FILE is JSON ([{author, text, me}] or {messages, draft, channel}), a Chatwork export ('[名前] 2026/11/20 10:02' headers), an email export ('From: 名前' headers) or '名前: 本文' lines; '-' reads standard input.")
+        p.add_argument("file", metavar="FILE", help="the thread, oldest message first")
+        p.add_argument("--me", default=None, help="your name as it appears in FILE (marks your own messages)")
+        p.add_argument("--draft", default=None, help="the message you are writing now")
+        p.add_argument("--channel", choices=CHANNELS, default=None, help="chat or email (default: from FILE, else chat)")
+        if name == "thread":
+            p.add_argument("--sensitivity", choices=SENSITIVITIES, default="normal", help="how readily to suggest a call")
+            p.add_argument("--json", action="store_true", help="print the thread advice as JSON")
+        p.set_defaults(func=func)
     return parser
 
 

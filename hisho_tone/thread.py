@@ -194,8 +194,23 @@ def _rounds(messages: list[Message], analyses: list[Analysis], advices: list[Adv
     return (len(turns) - open_from) // 2, False
 
 
+_WH = re.compile(r"いつ|何時|何日|何曜|いくら|おいくら|どのくらい|どれくらい|どの位|何件|何名|何人|何個|どこ|誰|どなた|どちら|どっち|どれ")
+_YES_NO = re.compile(r"^\s*(?:はい|いいえ|いえ|ええ|うん|ううん|大丈夫|問題(?:ありません|ない)|了解|承知|かしこまり|可能です|できます|できません|難しい|OK|ok)")
+
+
+def _answers_shape(question: str, reply: Analysis) -> bool:
+    """A reply shaped like an answer: concrete content for a when/where/how-much question, or yes/no."""
+    if _WH.search(question) and reply.specifics:
+        return True
+    return bool(_YES_NO.match(reply.norm.text))
+
+
 def _questions(messages: list[Message], analyses: list[Analysis]) -> list[Question]:
-    """Questions that no later message by someone else took up (shared content words or a direct reply)."""
+    """Questions that no later message by someone else took up.
+
+    A question counts as answered when a later message by someone else shares its content words or
+    concrete content (14時), or when the very next reply stays on it (brings at most one new word).
+    """
     out = []
     n = len(analyses)
     for i in range(min(len(messages), n)):
@@ -211,14 +226,13 @@ def _questions(messages: list[Message], analyses: list[Analysis]) -> list[Questi
             words = _content(a, sent.start, sent.end)
             answered = False
             for k, j in enumerate(later):
-                other = analyses[j]
-                if words and words & _content(other):
-                    answered = True
+                theirs = _content(analyses[j])
+                if words & theirs:
+                    answered = True  # they took up what was asked
                     break
-                if k == 0 and not any(_QUESTION_SENT.search(other.norm.text[s.start : s.end]) for s in other.sentences):
-                    answered = len(later) == 1 or not words  # a direct reply right after, unless the talk moved on
-                    if answered:
-                        break
+                if k == 0 and (len(theirs - words) < 2 or _answers_shape(sent_text, analyses[j])):
+                    answered = True  # the very next reply stays on it, or has the shape of an answer
+                    break
             if not answered:
                 start, end = a.norm.original_span(sent.start, sent.end)
                 out.append(Question(i, start, end, a.text[start:end]))
@@ -426,6 +440,9 @@ def recap_template(messages: Sequence[dict[str, Any]], draft: str | None = None,
     other = next((m.author for m in reversed(parsed) if not m.me), "")
     name = re.sub(r"(?:様|さん)$", "", other) or "〇〇"
     decisions = [_short(q.surface, 60) for q in state.unanswered]
+    last_mine = max((i for i, m in enumerate(state.messages) if m.me), default=-1)
+    for a in state.analyses[last_mine + 1 :]:  # questions still waiting for the user's reply
+        decisions += [_short(a.norm.text[s.start : s.end], 60) for s in a.sentences if _QUESTION_SENT.search(a.norm.text[s.start : s.end])]
     for r in state.reasons:
         if r.kind in ("misalignment", "repeated_request") and r.surface:
             decisions.append(_short(r.surface, 60))
