@@ -30,7 +30,7 @@ bench: $(STAMP)  ## speed benchmarks (ratios against a same-run baseline)
 
 extension:  ## pack the Chrome extension into dist/hisho-tone-extension.zip
 	mkdir -p dist && rm -f dist/hisho-tone-extension.zip
-	cd extension && zip -qr ../dist/hisho-tone-extension.zip . -x '*.DS_Store'
+	cd extension && zip -qr ../dist/hisho-tone-extension.zip . -x '*.DS_Store' 'tools/*' 'README.md'
 	@echo "dist/hisho-tone-extension.zip"
 
 clean:

@@ -1,0 +1,41 @@
+"""Docs that users read match the code: the cue docs are generated from the data, and the README's
+examples produce what the README shows."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import hisho_tone
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_cue_docs_are_generated_from_the_dictionaries():
+    out = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_cue_docs.py"), "--check"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+
+
+def test_readme_example_output(analyzer):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    advice = analyzer.analyze("例の件、いい感じにまとめといてください。なるべく早めで！")
+    shown = repr((advice.recommendation, [(r.kind, r.surface) for r in advice.reasons]))
+    assert shown in readme
+    assert repr(advice.invitation) in readme
+
+
+def test_readme_documents_every_cli_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    from hisho_tone.cli import build_parser
+
+    commands = build_parser()._subparsers._group_actions[0].choices  # noqa: SLF001 - argparse has no public accessor
+    for name in commands:
+        assert f"hisho-tone {name}" in readme, name
+
+
+def test_version_is_consistent():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["version"] == hisho_tone.__version__
