@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 log = logging.getLogger("hisho_tone_server.access")
 
-KNOWN_PATHS = frozenset({"/", "/v1/analyze", "/v1/health", "/openapi.json", "/favicon.ico"})
+KNOWN_PATHS = frozenset({"/", "/v1/analyze", "/v1/recap", "/v1/health", "/openapi.json", "/favicon.ico"})
 _STATIC = re.compile(r"/static/[A-Za-z0-9_.-]{1,64}")
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
 

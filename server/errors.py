@@ -25,7 +25,7 @@ _HTTP_CODES = {
     431: "headers_too_large",
 }
 _HTTP_MESSAGES = {
-    404: "No such endpoint. The API has POST /v1/analyze and GET /v1/health; see /openapi.json.",
+    404: "No such endpoint. The API has POST /v1/analyze, POST /v1/recap and GET /v1/health; see /openapi.json.",
     405: "This endpoint does not accept that method; see the Allow header.",
     413: "The request body is too large.",
 }

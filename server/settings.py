@@ -17,6 +17,17 @@ DEFAULT_ALLOWED_ORIGINS = ("chrome-extension://*",)
 MAX_TEXT_CHARS = 20_000
 MAX_BODY_BYTES = 256 * 1024
 
+# A conversation sent with a draft (``thread`` on /v1/analyze, ``messages`` on /v1/recap). The latest
+# 50 messages are plenty to see a ping-pong; 5,000 characters is the analysed window of one message;
+# 20,000 characters in all keeps a thread's cost at most that of a draft at its limit. A thread at
+# its limits with a draft at its limit (50,000 characters with the authors) fits the body limit when
+# sent as UTF-8 JSON, as JSON.stringify writes it (at most 4 bytes a character, control characters
+# aside); a client that \u-escapes every character meets 413 body_too_large before these limits.
+MAX_THREAD_MESSAGES = 50
+MAX_MESSAGE_CHARS = 5_000
+MAX_THREAD_CHARS = 20_000
+MAX_AUTHOR_CHARS = 200
+
 DEFAULTS: dict[str, Any] = {
     "TOKEN": None,  # bearer token required on /v1/* when set
     "ALLOWED_ORIGINS": DEFAULT_ALLOWED_ORIGINS,  # cross-origin callers besides the playground itself
@@ -24,6 +35,9 @@ DEFAULTS: dict[str, Any] = {
     "ANY_HOST": False,  # accept any Host header (only when bound to all interfaces with a token)
     "MAX_TEXT_CHARS": MAX_TEXT_CHARS,
     "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
+    "MAX_THREAD_MESSAGES": MAX_THREAD_MESSAGES,
+    "MAX_MESSAGE_CHARS": MAX_MESSAGE_CHARS,
+    "MAX_THREAD_CHARS": MAX_THREAD_CHARS,
     "ANALYZER": None,  # a hisho_tone.Analyzer; None: hisho_tone.default_analyzer()
 }
 
