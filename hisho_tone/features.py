@@ -7,6 +7,7 @@ A feature vector is a sparse ``dict[str, float]``:
   ``c:<two chars>``                     character bigrams (no digits), which carry colloquial and
                                         conjugated forms the dictionary splits differently
   ``x:<name>``                          interactions (e.g. a request with nothing concrete in it)
+  ``e:<class>``                         ML-Ask emotion-lexicon counts (ten classes, and negative/positive)
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from __future__ import annotations
 import math
 import re
 from typing import TYPE_CHECKING
+
+from .emotion_lexicon import NEGATIVE, POSITIVE, emotion_counts
 
 if TYPE_CHECKING:
     from .analyzer import Analysis
@@ -72,6 +75,11 @@ def featurize(analysis: "Analysis") -> dict[str, float]:
     feats["x:ambiguity_unspecific"] = min(1.0, feats.get("cat:ambiguity", 0.0)) * unspecific
     negations = sum(1 for s_ in sents for t in s_.tokens if t.base in ("ない", "ぬ", "ず") and t.pos1 == "助動詞")
     feats["s:negations"] = min(negations, 4) / 2.0
+    emotions = emotion_counts(sents)
+    for cls, n in emotions.items():
+        feats[f"e:{cls}"] = min(n, 3) / 2.0
+    feats["e:negative"] = min(sum(emotions.get(c, 0) for c in NEGATIVE), 4) / 2.0
+    feats["e:positive"] = min(sum(emotions.get(c, 0) for c in POSITIVE), 4) / 2.0
     # (channel and register are left out on purpose: they describe the corpus, not the risk)
     if sents:
         polite = sum(1 for s in sents if _POLITE_END.search(text[s.start : s.end]))

@@ -1,0 +1,50 @@
+"""The ML-Ask emotion lexicon (BSD 3-Clause; hisho_tone/data/MLASK_LICENSE.txt) as model features.
+
+Entries are written in dictionary forms (あきれる, あてになるない), so a sentence is matched on the
+concatenated base forms of its tokens, as ML-Ask itself does.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+from .tokenize import Sentence
+
+NEGATIVE = ("iya", "aware", "ikari", "kowa")
+POSITIVE = ("yasu", "yorokobi", "suki")
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[dict[str, tuple[str, ...]], int]:
+    data = json.loads((resources.files("hisho_tone.data") / "mlask_emotions.json").read_text(encoding="utf-8"))
+    index: dict[str, list[str]] = {}
+    for cls, words in data["classes"].items():
+        for w in words:
+            index.setdefault(w, []).append(cls)
+    return {w: tuple(c) for w, c in index.items()}, max(map(len, index))
+
+
+def emotion_counts(sentences: list[Sentence]) -> dict[str, int]:
+    """How many ML-Ask words of each class the sentences contain (longest match at each token)."""
+    index, longest = _lexicon()
+    counts: dict[str, int] = {}
+    for sent in sentences:
+        tokens = sent.tokens
+        i = 0
+        while i < len(tokens):
+            acc, found, end = "", None, i + 1
+            for k in range(i, min(len(tokens), i + 6)):
+                acc += tokens[k].base
+                if len(acc) > longest:
+                    break
+                if acc in index:
+                    found, end = index[acc], k + 1
+            if found:
+                for cls in found:
+                    counts[cls] = counts.get(cls, 0) + 1
+                i = end
+            else:
+                i += 1
+    return counts
