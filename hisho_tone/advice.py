@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 RECOMMENDATIONS = ("text", "text_with_care", "call", "video")
@@ -25,7 +25,11 @@ class Reason:
     weight: float  # strength of the cue in [0, 1]
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # explicit rather than dataclasses.asdict, which deep-copies: this runs on every request
+        return {f: getattr(self, f) for f in _REASON_FIELDS}
+
+
+_REASON_FIELDS = ("kind", "category", "label", "start", "end", "surface", "message", "hint", "weight")
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any, Sequence
 
 from . import __version__
@@ -105,8 +106,6 @@ def cmd_train(args: argparse.Namespace) -> int:
         from hisho_tone_models.train import train
     except ImportError as exc:
         raise CliError(f"training needs scikit-learn: pip install 'hisho-tone[train]' ({exc})") from exc
-    from pathlib import Path
-
     train(
         data_dir=_data_dir(args.data),
         out=Path(args.out) if args.out else _models_dir() / "model.json",
@@ -117,17 +116,13 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _models_dir():
-    from pathlib import Path
-
+def _models_dir() -> Path:
     import hisho_tone_models
 
     return Path(hisho_tone_models.__file__).resolve().parent
 
 
-def _data_dir(value: str | None):
-    from pathlib import Path
-
+def _data_dir(value: str | None) -> Path:
     return Path(value) if value else _models_dir() / "data"
 
 
@@ -137,8 +132,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         from hisho_tone_models.metrics import evaluate, format_report
     except ImportError as exc:
         raise CliError(f"evaluation needs scikit-learn: pip install 'hisho-tone[train]' ({exc})") from exc
-    from pathlib import Path
-
     from .analyzer import Analyzer
 
     path = Path(args.file)
