@@ -27,6 +27,7 @@ train: $(STAMP)  ## retrain the shipped model from models/data
 
 bench: $(STAMP)  ## speed benchmarks (ratios against a same-run baseline)
 	$(BIN)/python benchmarks/bench_analyze.py
+	$(BIN)/python benchmarks/bench_thread.py
 
 extension:  ## pack the Chrome extension into dist/hisho-tone-extension.zip
 	mkdir -p dist && rm -f dist/hisho-tone-extension.zip
