@@ -23,6 +23,12 @@ const LANGUAGES = ["ja", "en", "auto"];
 const CHANNELS = ["chat", "email"];
 const LOOPBACK_HOSTS = ["127.0.0.1", "localhost"]; // the host_permissions in manifest.json
 const ANALYZE_TIMEOUT_MS = 8000;
+const RECAP_TIMEOUT_MS = 8000;
+// What content scripts may send as a thread (content/thread.js reads at most 10 × 2,000 characters);
+// the server's own limits are wider (50 messages, 5,000 characters each).
+const MAX_THREAD_MESSAGES = 10;
+const MAX_THREAD_MESSAGE_CHARS = 2000;
+const MAX_THREAD_AUTHOR_CHARS = 200;
 const HEALTH_TIMEOUT_MS = 4000;
 const TIMEOUT = "timeout";
 
@@ -220,9 +226,34 @@ function looksLikeAdvice(body) {
   return !!body && RECOMMENDATIONS.includes(body.recommendation) && Array.isArray(body.reasons);
 }
 
+/** Whether `thread` is what content/thread.js produces: [{text, author, me}] within its limits. */
+function isThread(thread) {
+  return (
+    Array.isArray(thread) &&
+    thread.length <= MAX_THREAD_MESSAGES &&
+    thread.every(
+      (m) =>
+        !!m &&
+        typeof m.text === "string" &&
+        m.text.length <= MAX_THREAD_MESSAGE_CHARS &&
+        typeof m.author === "string" &&
+        m.author.length <= MAX_THREAD_AUTHOR_CHARS &&
+        typeof m.me === "boolean",
+    )
+  );
+}
+
+/** The messages as the server takes them (only the three known fields). */
+function threadBody(thread) {
+  return thread.map(({ text, author, me }) => ({ text, author, me }));
+}
+
 async function analyze(message, sender) {
   if (typeof message.text !== "string" || !CHANNELS.includes(message.channel)) {
     throw new Error("analyze needs {text: string, channel: 'chat' | 'email'}");
+  }
+  if (message.thread !== undefined && message.thread !== null && !isThread(message.thread)) {
+    throw new Error("analyze's thread must be [{text, author, me}] of at most 10 messages");
   }
   const key = requestKey(sender, message.editorId);
   const previous = inFlight.get(key);
@@ -231,14 +262,30 @@ async function analyze(message, sender) {
   inFlight.set(key, controller);
   try {
     const settings = await loadSettings();
-    const body = JSON.stringify({ text: message.text, channel: message.channel, sensitivity: settings.sensitivity });
-    const result = await callServer(settings, "/v1/analyze", { method: "POST", body }, controller, ANALYZE_TIMEOUT_MS);
+    const request = { text: message.text, channel: message.channel, sensitivity: settings.sensitivity };
+    if (message.thread) request.thread = threadBody(message.thread);
+    const result = await callServer(settings, "/v1/analyze", { method: "POST", body: JSON.stringify(request) }, controller, ANALYZE_TIMEOUT_MS);
     if (!result.ok) return result;
-    if (!looksLikeAdvice(result.body)) return { ok: false, error: { code: "bad_response", message: "The server's answer is not advice." } };
-    return { ok: true, advice: result.body };
+    const advice = result.body;
+    if (!looksLikeAdvice(advice)) return { ok: false, error: { code: "bad_response", message: "The server's answer is not advice." } };
+    if ("thread" in advice && !looksLikeAdvice(advice.thread)) delete advice.thread; // judge by the draft alone
+    return { ok: true, advice };
   } finally {
     if (inFlight.get(key) === controller) inFlight.delete(key);
   }
+}
+
+async function recap(message) {
+  if (!isThread(message.thread) || !message.thread.length || typeof message.draft !== "string" || !CHANNELS.includes(message.channel)) {
+    throw new Error("recap needs {thread: [{text, author, me}, ...], draft: string, channel: 'chat' | 'email'}");
+  }
+  const settings = await loadSettings();
+  const request = { messages: threadBody(message.thread), channel: message.channel };
+  if (message.draft.trim()) request.draft = message.draft;
+  const result = await callServer(settings, "/v1/recap", { method: "POST", body: JSON.stringify(request) }, new AbortController(), RECAP_TIMEOUT_MS);
+  if (!result.ok) return result;
+  if (!result.body || typeof result.body.recap !== "string") return { ok: false, error: { code: "bad_response", message: "The server's answer is not a recap." } };
+  return { ok: true, recap: result.body.recap };
 }
 
 async function testConnection() {
@@ -268,6 +315,7 @@ const HANDLERS = {
     };
   },
   [MSG.ANALYZE]: analyze,
+  [MSG.RECAP]: recap,
   async [MSG.CANCEL](message, sender) {
     const controller = inFlight.get(requestKey(sender, message.editorId));
     if (controller) controller.abort();

@@ -11,7 +11,9 @@
   ns.MSG = Object.freeze({
     // content script -> service worker
     GET_CONFIG: "hisho-tone/get-config", // {site} -> {enabled, debounceMs, minChars, lang, strings}
-    ANALYZE: "hisho-tone/analyze", // {editorId, text, channel} -> {ok: true, advice} | {ok: false, error}
+    // advice.thread is there when a thread was sent: the verdict for the conversation with the draft in it
+    ANALYZE: "hisho-tone/analyze", // {editorId, text, channel, thread?} -> {ok: true, advice} | {ok: false, error}
+    RECAP: "hisho-tone/recap", // {thread, draft, channel} -> {ok: true, recap} | {ok: false, error}
     CANCEL: "hisho-tone/cancel", // {editorId} -> {ok: true}
     OPEN_OPTIONS: "hisho-tone/open-options", // {section?} -> {ok: true}
     // service worker -> content scripts (broadcast after the settings change)
@@ -25,6 +27,9 @@
   // Badge states; the first four are the server's recommendations.
   ns.STATES = Object.freeze(["pending", "text", "text_with_care", "call", "video", "offline"]);
   ns.RECOMMENDATIONS = Object.freeze(["text", "text_with_care", "call", "video"]);
+
+  /** The stronger of two recommendations (either may be missing). */
+  ns.stronger = (a, b) => (ns.RECOMMENDATIONS.indexOf(b) > ns.RECOMMENDATIONS.indexOf(a) ? b : a);
 
   /** Throws for a message whose type the receiver does not handle (a bug, never user input). */
   ns.unknownMessage = (message) => {

@@ -58,11 +58,16 @@
 .reason[data-category="ambiguity"] { border-left-color: #fdd663; }
 .reason[data-category="sensitivity"] { border-left-color: #d7aefb; }
 .reason[data-category="complexity"] { border-left-color: #78d9ec; }
+.thread-reasons { margin: 0; padding: 0; list-style: none; }
+.thread-reason { margin: 0 0 8px; padding: 6px 8px; border-left: 3px solid #8ab4f8; background: #f8f9fa; border-radius: 0 4px 4px 0; }
+.thread-reason[data-kind="rising_emotion"], .thread-reason[data-kind="repeated_request"] { border-left-color: #f28b82; }
+.thread-reason[data-kind="misalignment"], .thread-reason[data-kind="unanswered_question"] { border-left-color: #fdd663; }
+.thread-reason .tag:first-child { margin-left: 0; }
 .phrase { font-weight: 700; }
 .tag { margin-left: 6px; color: #5f6368; font-size: 11px; }
 .message, .hint { margin: 2px 0 0; }
 .hint { color: #137333; }
-.invitation-text { margin: 0; padding: 8px; background: #f8f9fa; border: 1px solid #e8eaed; border-radius: 4px; white-space: pre-wrap; }
+.invitation-text, .recap-text { margin: 0; padding: 8px; background: #f8f9fa; border: 1px solid #e8eaed; border-radius: 4px; white-space: pre-wrap; }
 .actions { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 8px; align-items: center; }
 .button { all: unset; box-sizing: border-box; cursor: pointer; padding: 4px 12px; border-radius: 4px; border: 1px solid #dadce0;
   background: #fff; color: #1a73e8; font-size: 12px; font-weight: 600; }
@@ -107,7 +112,8 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; background: #f1f3f
   class Badge {
     /**
      * @param {object} strings  UI strings of the chosen language (from _locales via the service worker)
-     * @param {object} actions  {insert(text), copy(text) -> Promise<boolean>, dismiss(), retry(), openHelp(), closed()}
+     * @param {object} actions  {insert(text), copy(text) -> Promise<boolean>, recap() -> Promise<{ok, recap} | {ok: false, error}>,
+     *                           dismiss(), retry(), openHelp(), closed()}
      */
     constructor(strings, actions) {
       this.strings = strings;
@@ -115,6 +121,7 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; background: #f1f3f
       this.state = "pending";
       this.detail = null;
       this.announced = null;
+      this.recap = { state: "idle", text: "", error: null }; // "通話後のまとめ" for the advice on show
 
       this.host = document.createElement(HOST_TAG);
       this.host.setAttribute("data-hisho-tone-badge", "");
@@ -156,6 +163,7 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; background: #f1f3f
     /** Shows `state` (one of STATES); `detail` is the advice, or the error for "offline". */
     show(state, detail = null) {
       const changed = state !== this.state;
+      if (detail !== this.detail) this.recap = { state: "idle", text: "", error: null };
       this.state = state;
       this.detail = detail;
       this.host.setAttribute("data-recommendation", state);
@@ -258,18 +266,42 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; background: #f1f3f
 
     adviceBody(advice) {
       const out = [];
-      if (advice.summary) out.push(h("p", { class: "summary" }, advice.summary));
-      if (typeof advice.call_probability === "number") {
-        out.push(h("p", { class: "meta" }, this.t("probability", { percent: Math.round(advice.call_probability * 100) })));
+      const thread = advice.thread && typeof advice.thread === "object" ? advice.thread : null;
+      // The conversation leads when its verdict is stronger than the draft's own.
+      const threadLeads = !!thread && ns.stronger(advice.recommendation, thread.recommendation) !== advice.recommendation;
+      const lead = threadLeads ? thread : advice;
+      if (lead.summary) out.push(h("p", { class: "summary" }, lead.summary));
+      const probability = thread ? thread.call_probability : advice.call_probability;
+      if (typeof probability === "number") {
+        out.push(h("p", { class: "meta" }, this.t("probability", { percent: Math.round(probability * 100) })));
       }
+      const messages = thread && Array.isArray(thread.per_message) ? thread.per_message.length : 0;
+      if (messages) out.push(h("p", { class: "meta", "data-role": "thread-meta" }, this.t("threadMeta", { count: messages })));
       if (advice.truncated) out.push(h("p", { class: "meta" }, this.t("truncated", { chars: advice.analyzed_chars })));
+      const threadReasons = thread && Array.isArray(thread.reasons) ? thread.reasons : [];
+      if (threadReasons.length) {
+        out.push(h("h3", { class: "section-title" }, this.t("threadHeading")));
+        out.push(h("ul", { class: "thread-reasons" }, threadReasons.map((reason) => this.threadReasonItem(reason))));
+      }
       const reasons = Array.isArray(advice.reasons) ? advice.reasons : [];
       if (reasons.length) {
         out.push(h("h3", { class: "section-title" }, this.t("reasonsHeading")));
         out.push(h("ul", { class: "reasons" }, reasons.map((reason) => this.reasonItem(reason))));
       }
-      if (advice.invitation) out.push(...this.invitationSection(advice.invitation));
+      const invitation = (threadLeads && thread.invitation) || advice.invitation;
+      if (invitation) out.push(...this.invitationSection(invitation));
+      if (messages) out.push(...this.recapSection());
       return out;
+    }
+
+    threadReasonItem(reason) {
+      return h(
+        "li",
+        { class: "thread-reason", "data-kind": reason.kind },
+        h("div", {}, reason.surface ? h("span", { class: "phrase" }, `「${reason.surface}」`) : null, h("span", { class: "tag" }, reason.label || "")),
+        h("p", { class: "message" }, reason.message),
+        reason.hint ? h("p", { class: "hint" }, `→ ${reason.hint}`) : null,
+      );
     }
 
     reasonItem(reason) {
@@ -304,6 +336,71 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; background: #f1f3f
           status,
         ),
       ];
+    }
+
+    /** "通話後のまとめを作成": asks for the recap, then offers it like the invitation (insert or copy). */
+    recapSection() {
+      const recap = this.recap;
+      const out = [h("h3", { class: "section-title" }, this.t("recapHeading"))];
+      if (recap.state !== "ready") {
+        const status = h(
+          "span",
+          { class: "recap-status", role: "status" },
+          recap.state === "loading" ? this.t("recapLoading") : recap.state === "failed" ? this.t("recapFailed", { message: recap.error }) : "",
+        );
+        const button = h(
+          "button",
+          { class: "button", type: "button", "data-action": "recap", disabled: recap.state === "loading", onclick: () => this.makeRecap() },
+          this.t("recapButton"),
+        );
+        out.push(h("div", { class: "actions" }, button, status));
+        return out;
+      }
+      const status = h("span", { class: "recap-status", role: "status" });
+      const copy = async () => {
+        const ok = await this.actions.copy(recap.text);
+        status.textContent = this.t(ok ? "copied" : "copyFailed");
+      };
+      const insert = () => {
+        this.actions.insert(recap.text);
+        status.textContent = this.t("inserted");
+      };
+      out.push(
+        h("p", { class: "recap-text", "data-role": "recap" }, recap.text),
+        h(
+          "div",
+          { class: "actions" },
+          h("button", { class: "button primary", type: "button", "data-action": "insert-recap", onclick: insert }, this.t("insert")),
+          h("button", { class: "button", type: "button", "data-action": "copy-recap", onclick: copy }, this.t("copy")),
+          status,
+        ),
+      );
+      return out;
+    }
+
+    async makeRecap() {
+      const detail = this.detail;
+      this.recap = { state: "loading", text: "", error: null };
+      this.refreshPanel('[data-action="recap"]');
+      const response = await this.actions.recap();
+      if (this.detail !== detail) return; // a newer answer replaced the panel meanwhile
+      this.recap = response && response.ok
+        ? { state: "ready", text: response.recap, error: null }
+        : { state: "failed", text: "", error: (response && response.error && (response.error.message || response.error.code)) || "offline" };
+      this.refreshPanel(this.recap.state === "ready" ? '[data-action="insert-recap"]' : '[data-action="recap"]');
+    }
+
+    /** Redraws an open panel and puts the focus back on `focusSelector` (the redraw replaced the buttons). */
+    refreshPanel(focusSelector) {
+      if (!this.isOpen) return;
+      const scroll = this.panel.scrollTop;
+      this.renderPanel();
+      this.panel.scrollTop = scroll;
+      const target = this.panel.querySelector(focusSelector);
+      if (target) {
+        target.scrollIntoView({ block: "nearest" });
+        target.focus({ preventScroll: true });
+      }
     }
 
     offlineBody() {

@@ -26,6 +26,7 @@
       this.timer = 0;
       this.seq = 0;
       this.lastText = null; // the text last sent for analysis (or found too short)
+      this.lastThread = null; // the conversation sent with it (JSON), so a new message in it asks again
       this.seenValue = null; // textarea value at the last tick
       this.composing = false;
       this.dismissed = false; // "Not now": quiet until this draft is cleared
@@ -137,14 +138,21 @@
       hideBadge(draft);
       return;
     }
-    if (text === draft.lastText || draft.dismissed) return;
+    const thread = ns.readThread(site, draft.editor); // null: no conversation (a new email)
+    const threadKey = JSON.stringify(thread);
+    if ((text === draft.lastText && threadKey === draft.lastThread) || draft.dismissed) return;
     draft.lastText = text;
+    draft.lastThread = threadKey;
     const seq = ++draft.seq;
     showBadge(draft, "pending");
-    const response = await send({ type: MSG.ANALYZE, editorId: draft.id, text, channel: site.channel });
+    const message = { type: MSG.ANALYZE, editorId: draft.id, text, channel: site.channel };
+    if (thread) message.thread = thread;
+    const response = await send(message);
     if (seq !== draft.seq || !drafts.has(draft.editor) || draft.dismissed) return; // a newer draft won
     if (response && response.ok) {
-      showBadge(draft, response.advice.recommendation, response.advice);
+      // A ping-pong thread can make a harmless draft a call: the badge shows the stronger verdict.
+      const advice = response.advice;
+      showBadge(draft, ns.stronger(advice.recommendation, advice.thread && advice.thread.recommendation), advice);
     } else if (!response || response.error.code !== "cancelled") {
       draft.lastText = null; // the same text is worth asking again once the server is back
       showBadge(draft, "offline", response ? response.error : { code: "offline" });
@@ -246,6 +254,7 @@
       draft.badge = new ns.Badge(config.strings, {
         insert: (text) => ns.insertAtCaret(site, draft.editor, text, draft.caret),
         copy: (text) => copyText(text, draft),
+        recap: () => requestRecap(draft),
         dismiss: () => dismiss(draft),
         retry: () => {
           draft.lastText = null;
@@ -259,6 +268,14 @@
     }
     draft.badge.show(state, detail);
     placeBadge(draft);
+  }
+
+  /** Asks for the recap of the conversation on screen (read again now: it may have moved on). */
+  function requestRecap(draft) {
+    const thread = ns.readThread(site, draft.editor);
+    if (!thread || !thread.length) return Promise.resolve({ ok: false, error: { code: "no_thread" } });
+    const text = ns.clipText(ns.readDraft(site, draft.editor), 5000);
+    return send({ type: MSG.RECAP, thread, draft: text, channel: site.channel });
   }
 
   function hideBadge(draft) {

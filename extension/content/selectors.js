@@ -48,6 +48,35 @@
         "div.T-I.aoO",
       ],
       roomChangesOnHash: false,
+      // The open conversation, read to judge the draft in its thread (content/thread.js).
+      thread: Object.freeze({
+        // The conversation view: <div role="main"> holds the subject, the messages and the inline reply box.
+        // A reply typed inside it answers the thread shown there; a compose dialog in the dock does not.
+        scopes: ['div[role="main"]'],
+        // A pop-out reply carries its thread in a hidden <input name="rt" value="#thread-f:<id>"> (empty for a
+        // new email), which matches <h2 class="hP" data-thread-perm-id="thread-f:<id>"> of the open thread
+        // (Gmail DOM notes of a public reply extension, observed September 2026).
+        replyThreadInputs: ['input[name="rt"]'],
+        subjects: ["h2.hP[data-thread-perm-id]"],
+        subjectThreadId: "data-thread-perm-id",
+        // One message: <div role="list"> > <div role="listitem" aria-expanded="true"> > <div class="adn ads"
+        // data-message-id="#msg-f:<id>">. data-message-id is what public Gmail extensions key on (2024-2026);
+        // collapsed messages are <div class="adf ads" data-message-id> and carry only a snippet.
+        messages: ["div.adn[data-message-id]", "div.adf[data-message-id]"],
+        messageFallbacks: ['div[role="listitem"]'],
+        // The expanded body: <div class="a3s aiL">. Quoted history and signatures inside it are set aside
+        // with `excluded` above, as in the draft.
+        bodies: ["div.a3s"],
+        // A collapsed message's snippet: <span class="iA g6">, the first line or so of the message.
+        snippets: ["span.iA.g6", ".iA"],
+        // The sender: <span class="gD" email="hanako@example.com" name="佐藤 花子">; `name` and `email` attributes.
+        senders: ["span.gD[email]", "span[email][name]"],
+        senderEmail: "email",
+        senderName: "name",
+        // The account: the tab title ends " - taro@example.com - Gmail" (the account's address); a message
+        // whose sender is that address is the user's own.
+        accountInTitle: /\s-\s([^\s@]+@[^\s@]+)\s-\sGmail$/,
+      }),
     }),
     chatwork: Object.freeze({
       id: "chatwork",
@@ -65,6 +94,36 @@
       sendButtons: ['[data-testid="timeline_send-message-button"]', "#_sendButton"],
       // The room is in the hash (#!rid123) and changes without a page load.
       roomChangesOnHash: true,
+      // The open room's timeline, read to judge the draft in its conversation (content/thread.js). From a
+      // public DOM survey of Chatwork web _v=1.80a (2026-08-29), and the jQuery-era classes that extensions
+      // such as chatwork-tag-menu relied on.
+      thread: Object.freeze({
+        // <div id="_timeLine" data-testid="timeline-area">: every message of the open room.
+        scopes: ["#_timeLine"],
+        // One message: <div id="_messageId<mid>" class="_message …" data-mid="<mid>" data-rid="<rid>">;
+        // data-deleted="1" marks a deleted one.
+        messages: ["._message[data-mid]"],
+        messageFallbacks: [],
+        deleted: '[data-deleted="1"]',
+        // The body: the message's single <pre>.
+        bodies: ["pre"],
+        snippets: [],
+        // Inside the <pre>, not the author's own words: the reply chip (<div class="_replyMessage
+        // chatTimeLineReply" data-mid>返信元…</div>), To/quote tags rendered from [To:], [rp], [qt]
+        // (elements with data-cwtag), and quoted messages (.chatQuote).
+        excludedInBody: ["._replyMessage", ".chatTimeLineReply", "[data-cwtag]", ".chatQuote"],
+        // The speaker: <p data-testid="timeline_user-name">佐藤</p> (current UI), ._speakerName (legacy UI);
+        // absent on consecutive posts by the same person, which keep the previous speaker.
+        senderNames: ['[data-testid="timeline_user-name"]', "._speakerName", ".timelineMessage__userName"],
+        // The avatar's alt text is the display name: <img class="userIconImage" alt="佐藤">.
+        senderAvatars: ["img.userIconImage[alt]"],
+        // The sender's account id: <button class="_profileUserIcon" data-aid="101"> (not the first
+        // [data-aid] of the message: that one may belong to the reply chip).
+        senderIds: ["button._profileUserIcon[data-aid]"],
+        senderId: "data-aid",
+        // The user's own messages carry this class (Chatwork's "mine" styling, kept by its filters and themes).
+        mine: [".chatTimeLineMessageMine"],
+      }),
     }),
   });
 
@@ -123,7 +182,34 @@
     });
   }
 
+  /** The first element under `root` matching one of `selectors`, or null. */
+  function queryFirst(root, selectors) {
+    for (const selector of selectors) {
+      try {
+        const found = root.querySelector(selector);
+        if (found) return found;
+      } catch (_) {
+        // An unsupported selector must not stop the others.
+      }
+    }
+    return null;
+  }
+
+  /** Whether `element` matches one of `selectors`. */
+  function matchesAny(element, selectors) {
+    return selectors.some((selector) => {
+      try {
+        return element.matches(selector);
+      } catch (_) {
+        return false;
+      }
+    });
+  }
+
   ns.SITES = SITES;
+  ns.queryAll = queryAll;
+  ns.queryFirst = queryFirst;
+  ns.matchesAny = matchesAny;
   ns.siteForHost = siteForHost;
   ns.findEditors = findEditors;
   ns.findSendButton = findSendButton;

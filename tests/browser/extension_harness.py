@@ -282,3 +282,17 @@ def library_advice(text: str, channel: str, sensitivity: str = "normal") -> dict
     import hisho_tone
 
     return hisho_tone.analyze(text, channel=channel, sensitivity=sensitivity).to_dict()
+
+
+def library_thread(thread: list, draft: str, channel: str, sensitivity: str = "normal") -> dict:
+    """What the library says about `draft` in `thread` (as the extension sent it): the badge's expectation."""
+    import hisho_tone
+
+    return hisho_tone.analyze_thread(thread, draft=draft, channel=channel, sensitivity=sensitivity).to_dict()
+
+
+def library_recap(thread: list, draft: str | None, channel: str) -> str:
+    """The recap the library writes for `thread` (as the extension sent it)."""
+    import hisho_tone
+
+    return hisho_tone.recap_template(thread, draft=draft, channel=channel)

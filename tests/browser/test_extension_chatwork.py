@@ -38,7 +38,13 @@ def test_call_worthy_message_shows_call_beside_the_box_not_on_the_send_button(ex
     assert ext.wait_for_state(page, "call", "video") == expected
     ext.screenshot(page, "chatwork-call")
     (request,) = ext.analyze_requests()
-    assert request["json"] == {"text": CALL_DRAFT, "channel": "chat", "sensitivity": "normal"}
+    # The draft, and the open room's timeline as its thread (content/thread.js).
+    assert request["json"] == {
+        "text": CALL_DRAFT,
+        "channel": "chat",
+        "sensitivity": "normal",
+        "thread": [{"text": "明日の定例は10時からです。", "author": "佐藤", "me": False}],
+    }
 
     badge = ext.badge(page).locator("button.badge").bounding_box()
     box = page.locator(CHATWORK_BOX).bounding_box()

@@ -16,12 +16,15 @@ from extension_harness import (
     VIDEO_DRAFT,
     insert_text,
     library_advice,
+    library_thread,
     open_compose,
     open_reply,
     outer_html,
 )
 
 pytestmark = pytest.mark.browser
+# The message of the open thread in the fixture (#inbox), which the reply also quotes.
+QUOTED_MESSAGE = "先日の請求書の金額が見積もりと違っています。正直がっかりしました。もういいです。契約は解除させていただきます。"
 
 
 def test_call_worthy_draft_shows_call_with_its_reasons(ext):
@@ -94,10 +97,14 @@ def test_quoted_history_and_signature_do_not_count(ext):
     assert body.locator("div.gmail_quote > blockquote.gmail_quote").count() == 1
     assert body.locator(".gmail_signature").count() == 1
     insert_text(page, ROUTINE_DRAFT)
-    ext.wait_for_state(page, library_advice(ROUTINE_DRAFT, "email")["recommendation"])
+    (request,) = ext.wait_for_requests(page, 1)
+    assert request["json"]["text"] == ROUTINE_DRAFT  # only the user's own words are the draft
+    # The message being answered travels as the thread (read from the conversation, not the quote).
+    assert request["json"]["thread"] == [{"text": "山田様\n\n" + QUOTED_MESSAGE + "\n\n佐藤", "author": "佐藤 花子", "me": False}]
+    expected = library_thread(request["json"]["thread"], ROUTINE_DRAFT, "email")
+    assert library_advice(ROUTINE_DRAFT, "email")["recommendation"] == "text"
+    ext.wait_for_state(page, expected["recommendation"])  # the angry message makes a routine reply a call
     ext.screenshot(page, "gmail-reply")
-    (request,) = ext.analyze_requests()
-    assert request["json"]["text"] == ROUTINE_DRAFT  # only the user's own words left the page
 
 
 def test_line_breaks_and_no_break_spaces_are_read_as_the_user_sees_them(ext):

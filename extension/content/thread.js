@@ -1,0 +1,133 @@
+/*
+ * Reading the visible conversation around a compose box: the messages of the open Gmail thread, or the
+ * last messages of the open Chatwork room, as [{text, author, me}] (oldest first) for the server's
+ * `thread`. Every selector comes from content/selectors.js; reading never changes the page.
+ */
+(() => {
+  "use strict";
+  const ns = (globalThis.hishoTone = globalThis.hishoTone || {});
+
+  // The latest messages are what a reader has in mind; older history rarely changes the verdict.
+  const MAX_MESSAGES = 10;
+  // Per message; 10 × 2,000 stays within the server's 20,000 characters for a whole thread.
+  const MAX_MESSAGE_CHARS = 2000;
+  const MAX_AUTHOR_CHARS = 200; // the server's limit
+  const NBSP = /\u00a0/g;
+
+  /** Plain text of `element` without the parts matching `excluded` (read from a clone). */
+  function cleanText(element, excluded) {
+    const clone = element.cloneNode(true);
+    for (const el of ns.queryAll(clone, excluded)) el.remove();
+    return ns.textOf(clone);
+  }
+
+  /** At most `limit` code units, never ending inside a surrogate pair; well-formed Unicode throughout. */
+  function clip(text, limit) {
+    let out = text.replace(NBSP, " ").trim().toWellFormed();
+    if (out.length > limit) {
+      out = out.slice(0, limit);
+      if (/[\ud800-\udbff]$/.test(out)) out = out.slice(0, -1);
+    }
+    return out;
+  }
+
+  /** Whether `node` comes before `editor` in the page (a message above the reply box). */
+  function before(node, editor) {
+    return !node.contains(editor) && !!(node.compareDocumentPosition(editor) & Node.DOCUMENT_POSITION_FOLLOWING);
+  }
+
+  // --- Gmail ------------------------------------------------------------------------------------
+
+  /** The conversation view a Gmail compose box answers, or null for a new email. */
+  function gmailScope(site, editor) {
+    const t = site.thread;
+    for (const selector of t.scopes) {
+      const inside = editor.closest(selector);
+      if (inside) return inside;
+    }
+    // A pop-out reply names its thread; read the view only if it shows that very thread.
+    let box = null;
+    for (const selector of site.containers) {
+      box = editor.closest(selector);
+      if (box && ns.queryFirst(box, t.replyThreadInputs)) break;
+      box = null;
+    }
+    const input = box && ns.queryFirst(box, t.replyThreadInputs);
+    const threadId = input && input.value ? input.value.replace(/^#/, "") : "";
+    if (!threadId) return null;
+    const subject = ns.queryFirst(document, t.subjects);
+    if (!subject || subject.getAttribute(t.subjectThreadId) !== threadId) return null;
+    return ns.queryFirst(document, t.scopes);
+  }
+
+  function gmailMessages(site, editor) {
+    const t = site.thread;
+    const scope = gmailScope(site, editor);
+    if (!scope) return null;
+    let nodes = ns.queryAll(scope, t.messages);
+    if (!nodes.length) nodes = ns.queryAll(scope, t.messageFallbacks).filter((node) => ns.queryFirst(node, t.bodies));
+    nodes = [...new Set(nodes)].sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+    if (scope.contains(editor)) nodes = nodes.filter((node) => before(node, editor));
+    const titleMatch = t.accountInTitle.exec(document.title);
+    const account = titleMatch ? titleMatch[1].toLowerCase() : null;
+    const out = [];
+    for (const node of nodes) {
+      const body = ns.queryFirst(node, t.bodies);
+      const snippet = body ? null : ns.queryFirst(node, t.snippets);
+      const text = body ? cleanText(body, site.excluded) : snippet ? snippet.textContent : "";
+      if (!text.trim()) continue;
+      const sender = ns.queryFirst(node, t.senders);
+      const email = sender ? (sender.getAttribute(t.senderEmail) || "").toLowerCase() : "";
+      const author = (sender && (sender.getAttribute(t.senderName) || sender.textContent.trim())) || email;
+      out.push({ text, author, me: !!account && email === account });
+    }
+    return out;
+  }
+
+  // --- Chatwork ---------------------------------------------------------------------------------
+
+  function chatworkMessages(site) {
+    const t = site.thread;
+    const timeline = ns.queryFirst(document, t.scopes);
+    if (!timeline) return null;
+    const out = [];
+    let previous = { author: "", id: "" }; // consecutive posts show no speaker: they keep the last one
+    for (const node of ns.queryAll(timeline, t.messages)) {
+      if (node.matches(t.deleted)) continue;
+      const nameEl = ns.queryFirst(node, t.senderNames);
+      const avatar = ns.queryFirst(node, t.senderAvatars);
+      const idEl = ns.queryFirst(node, t.senderIds);
+      const id = idEl ? idEl.getAttribute(t.senderId) || "" : "";
+      let author = (nameEl && nameEl.textContent.trim()) || (avatar && avatar.getAttribute("alt").trim()) || "";
+      if (!author) author = !id || id === previous.id ? previous.author : `#${id}`;
+      previous = { author, id: id || previous.id };
+      const body = ns.queryFirst(node, t.bodies);
+      const text = body ? cleanText(body, t.excludedInBody) : "";
+      if (!text.trim()) continue;
+      out.push({ text, author, me: ns.matchesAny(node, t.mine) });
+    }
+    return out;
+  }
+
+  /**
+   * The conversation `editor` belongs to: the latest messages, oldest first, as {text, author, me};
+   * null when there is none to read (a new email) or the page is not shaped as expected.
+   */
+  function readThread(site, editor) {
+    if (!site.thread) return null;
+    try {
+      const messages = site.id === "gmail" ? gmailMessages(site, editor) : chatworkMessages(site);
+      if (!messages) return null;
+      return messages
+        .slice(-MAX_MESSAGES)
+        .map((m) => ({ text: clip(m.text, MAX_MESSAGE_CHARS), author: clip(m.author, MAX_AUTHOR_CHARS), me: m.me }))
+        .filter((m) => m.text);
+    } catch (_) {
+      return null; // the app changed its page: judge the draft alone rather than break the badge
+    }
+  }
+
+  ns.readThread = readThread;
+  ns.clipText = clip;
+  ns.THREAD_LIMITS = Object.freeze({ messages: MAX_MESSAGES, chars: MAX_MESSAGE_CHARS });
+})();
