@@ -313,7 +313,7 @@ def test_english_panel(ext):
     ext.screenshot(page, "thread-panel-en")
 
 
-def test_no_badge_change_to_the_page(ext):
+def test_reading_the_conversation_leaves_the_page_alone(ext):
     """Reading the conversation leaves the page as it was."""
     page = ext.open_chatwork(CHATWORK_PING_PONG_URL)
     timeline = page.locator("#_timeLine").evaluate("el => el.outerHTML")
