@@ -10,6 +10,7 @@ from . import config as config_mod
 from . import invitations
 from .advice import CHANNELS, SENSITIVITIES, Advice, Reason
 from .cues import Cue, detect, find_specifics
+from .features import content_tokens
 from .lexicon import Lexicon, load_lexicon
 from .normalize import Normalized, normalize
 from .prepare import Prepared, prepare
@@ -20,6 +21,8 @@ from .tokenize import Sentence, sentences
 # Only this many characters of the original text are analysed; the rest is reported as truncated.
 # A chat message or an email body is far shorter; this keeps a pasted 1 MB log from stalling typing.
 WINDOW_CHARS = 5000
+# Below this many content words and with no cue, the call probability is scaled down (see scores()).
+MIN_CONTENT_TOKENS = 2
 # Parts of speech a model-signal reason may point at (a particle would explain nothing).
 _EXPLAINING_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞", "感動詞"})
 
@@ -107,7 +110,15 @@ class Analyzer:
             return Scores(0.0, 0.0, 0.0)
         if self.model is None:
             return cue_scores(analysis.cues)
-        return self.model.score(analysis)
+        scores = self.model.score(analysis)
+        if not analysis.cues:
+            # With no cue and almost no words (了解 / 👍 / お疲れ様です) there is nothing to judge:
+            # scale the call probability by how much the draft says, instead of letting the model
+            # fall back on its prior.
+            evidence = min(1.0, content_tokens(analysis) / MIN_CONTENT_TOKENS)
+            if evidence < 1.0:
+                scores = Scores(round(scores.call_probability * evidence, 4), scores.ambiguity, scores.emotional_weight)
+        return scores
 
     def thread_thresholds(self, sensitivity: str) -> tuple[float, float]:
         """(care, call) thresholds for a conversation's call probability."""

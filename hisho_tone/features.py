@@ -29,11 +29,13 @@ _EMOJI_POSITIVE = re.compile(r"[😊😄😁😆🥰😍🤩🎉🙌👍✨💕�
 _EMOJI_NEGATIVE = re.compile(r"[😢😭😞😔😣😖😩😫😤😠😡💢😰😱😓🥲💔]|orz|(?:\(|（)[;；]")
 _POLITE_END = re.compile(r"(?:です|ます|ください|でしょう|ません)[。!?！？]?$")
 _LIST_ITEM = re.compile(r"(?m)^\s*(?:\d+[.)．）]|[①-⑳]|[・•●■◆▼-]\s?)")
+# こそあど words: a draft that points (あれ, その件, こちら) more than it names is harder to act on.
+_DEMONSTRATIVES = frozenset("これ それ あれ どれ この その あの どの こちら そちら あちら こっち そっち あっち ここ そこ あそこ こんな そんな あんな".split())
 _REQUEST = re.compile(r"お願い|ください|下さい|てほしい|て欲しい|といて|ておいて|てもらえ|ていただけ|頂けます|もらえる|ちょうだい|よろしく")
 _QUESTION = re.compile(r"[?？]|(?:ですか|ますか|でしょうか|ませんか)")
 # Set phrases that open and close business messages: they say nothing about this draft, and
 # a model that learns from them learns who wrote the corpus, not what makes a message risky.
-_BOILERPLATE = re.compile(
+BOILERPLATE = re.compile(
     r"^(?:.{1,20}(?:様|さん|殿|御中|各位)[、,]?|お世話になって(?:おり|い)ます|いつもお世話になって(?:おり|い)ます|お疲れ様です|お疲れさまです|おつかれさまです"
     r"|(?:引き続き)?(?:何卒|どうぞ)?よろしくお願い(?:いた|致)?します|(?:何卒|どうぞ)?よろしくお願い(?:申し上げます|いたします|致します)|以上、?よろしくお願いします|以上です"
     r"|失礼いたします|取り急ぎ.{0,12}(?:まで|ご連絡です))[。.!]?$"
@@ -42,6 +44,21 @@ _BOILERPLATE = re.compile(
 
 def _lemma(tok) -> str:
     return tok.lemma if tok.lemma and not tok.lemma.isascii() else tok.surface.lower()
+
+
+def content_tokens(analysis: "Analysis") -> int:
+    """Words that carry meaning, outside set phrases: how much a draft actually says."""
+    text = analysis.norm.text
+    return sum(
+        1
+        for sent in analysis.sentences
+        if not BOILERPLATE.match(text[sent.start : sent.end])
+        for tok in sent.tokens
+        if tok.pos1 in _EVIDENCE_POS
+    )
+
+
+_EVIDENCE_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞", "代名詞"})
 
 
 def featurize(analysis: "Analysis") -> dict[str, float]:
@@ -57,7 +74,8 @@ def featurize(analysis: "Analysis") -> dict[str, float]:
     chars = len(text.strip())
     sents = analysis.sentences
     feats["s:len_log"] = math.log1p(chars) / 7.0
-    feats["s:short"] = 1.0 if chars <= 15 else 0.0
+    # (no "short message" flag: in a written corpus terse lines are often the loaded ones, and a
+    # model that learns shortness itself flags every 「了解です」)
     feats["s:very_long"] = 1.0 if chars > 300 else 0.0
     feats["s:sentences"] = min(len(sents), 20) / 10.0
     feats["s:questions"] = min(len(_QUESTION.findall(text)), 6) / 3.0
@@ -73,6 +91,9 @@ def featurize(analysis: "Analysis") -> dict[str, float]:
     feats["s:request"] = request
     feats["x:request_unspecific"] = request * unspecific
     feats["x:ambiguity_unspecific"] = min(1.0, feats.get("cat:ambiguity", 0.0)) * unspecific
+    feats["x:question_unspecific"] = min(feats["s:questions"], 1.0) * unspecific
+    pointing = sum(1 for s_ in sents for t in s_.tokens if t.surface in _DEMONSTRATIVES)
+    feats["s:demonstratives"] = min(pointing, 4) / 2.0
     negations = sum(1 for s_ in sents for t in s_.tokens if t.base in ("ない", "ぬ", "ず") and t.pos1 == "助動詞")
     feats["s:negations"] = min(negations, 4) / 2.0
     emotions = emotion_counts(sents)
@@ -86,7 +107,7 @@ def featurize(analysis: "Analysis") -> dict[str, float]:
         feats["s:polite_ratio"] = polite / len(sents)
     # lexical
     for sent in sents:
-        if _BOILERPLATE.match(text[sent.start : sent.end]):
+        if BOILERPLATE.match(text[sent.start : sent.end]):
             continue
         prev = "<s>"
         for tok in sent.tokens:

@@ -6,11 +6,12 @@ format), so loading it can never execute code.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from .features import featurize
 from .scoring import Scores
@@ -33,6 +34,27 @@ def _sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
+def _calibration(data: dict[str, Any]) -> Callable[[float], float]:
+    """Margin → probability: Platt ({"a", "b"}) or isotonic ({"x", "y"}, linear between the steps)."""
+    if "x" in data:
+        xs, ys = [float(v) for v in data["x"]], [float(v) for v in data["y"]]
+        if not xs or len(xs) != len(ys) or xs != sorted(xs):
+            raise ValueError("isotonic calibration needs sorted 'x' and a 'y' of the same length")
+
+        def isotonic(z: float) -> float:
+            if z <= xs[0]:
+                return ys[0]
+            if z >= xs[-1]:
+                return ys[-1]
+            i = bisect.bisect_right(xs, z)
+            x0, x1, y0, y1 = xs[i - 1], xs[i], ys[i - 1], ys[i]
+            return y0 if x1 == x0 else y0 + (y1 - y0) * (z - x0) / (x1 - x0)
+
+        return isotonic
+    a, b = float(data["a"]), float(data["b"])
+    return lambda z: _sigmoid(a * z + b)
+
+
 class Linear:
     """A logistic head: bias + Σ weight·feature."""
 
@@ -51,7 +73,7 @@ class Linear:
 
 
 class Model:
-    """The three heads (call, ambiguity, emotion), Platt calibration and thresholds per sensitivity."""
+    """The three heads (call, ambiguity, emotion), calibration and thresholds per sensitivity."""
 
     def __init__(self, data: dict[str, Any], where: str = "model"):
         if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -59,7 +81,7 @@ class Model:
         try:
             self.id = str(data["id"])
             self.call = Linear(data["call"], f"{where} call")
-            self.calibration = (float(data["calibration"]["a"]), float(data["calibration"]["b"]))
+            self.calibration = _calibration(data["calibration"])
             self.ambiguity = [Linear(h, f"{where} ambiguity") for h in data["ambiguity"]]
             self.emotion = [Linear(h, f"{where} emotion") for h in data["emotion"]]
             self._thresholds = {k: (float(v["care"]), float(v["call"])) for k, v in data["thresholds"].items()}
@@ -106,8 +128,7 @@ class Model:
         return self.thread["thresholds"][sensitivity]
 
     def probability(self, feats: dict[str, float]) -> float:
-        a, b = self.calibration
-        return _sigmoid(a * self.call.margin(feats) + b)
+        return self.calibration(self.call.margin(feats))
 
     def score(self, analysis: "Analysis") -> Scores:
         p = self.predict(featurize(analysis))
@@ -116,10 +137,9 @@ class Model:
     def predict(self, feats: dict[str, float]) -> dict[str, float]:
         """The three scores of a feature vector (unrounded)."""
         m = self._margins(feats)
-        a, b = self.calibration
         amb = (_sigmoid(m[1]) + _sigmoid(m[2])) / 2
         emo = (_sigmoid(m[3]) + _sigmoid(m[4])) / 2
-        return {"call_probability": _sigmoid(a * m[0] + b), "ambiguity": amb, "emotional_weight": emo}
+        return {"call_probability": self.calibration(m[0]), "ambiguity": amb, "emotional_weight": emo}
 
     def contributions(self, analysis: "Analysis") -> list[tuple[str, float]]:
         """Lexical features of this draft that push towards a call, strongest first."""

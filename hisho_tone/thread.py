@@ -18,6 +18,7 @@ from typing import Any, Sequence
 
 from .advice import CHANNELS, SENSITIVITIES, Advice
 from .analyzer import Analysis, Analyzer
+from .features import BOILERPLATE
 
 ORDER = ("text", "text_with_care", "call", "video")
 MAX_MESSAGES = 200  # only the latest messages are read; older history rarely changes the verdict
@@ -144,14 +145,27 @@ class ThreadState:
     resolved: bool
 
 
+def _said(analysis: Analysis) -> list:
+    """The sentences that say something: not 〇〇様, お世話になっております, よろしくお願いします…"""
+    text = analysis.norm.text
+    return [s for s in analysis.sentences if not BOILERPLATE.match(text[s.start : s.end])]
+
+
+def _original(analysis: Analysis, sent) -> tuple[int, int, str]:
+    """A sentence's span and text in the ORIGINAL message."""
+    start, end = analysis.norm.original_span(sent.start, sent.end)
+    return start, end, analysis.text[start:end]
+
+
 def _content(analysis: Analysis, start: int = 0, end: int | None = None) -> set[str]:
     end = len(analysis.norm.text) if end is None else end
+    text = analysis.norm.text
     words = {
-        t.lemma for s in analysis.sentences for t in s.tokens
-        if start <= t.start < end and t.pos1 in _CONTENT_POS and t.lemma not in _STOP_LEMMAS and len(t.surface) > 1 and t.pos2 != "数詞"
+        t.lemma for s in _said(analysis) for t in s.tokens
+        if start <= t.start < end and t.pos1 in _CONTENT_POS and t.pos2 not in ("数詞", "固有名詞")
+        and t.lemma not in _STOP_LEMMAS and len(t.surface) > 1
     }
     # concrete content counts too: 「14時でお願いします」 answers 「10時と14時どちらが…」
-    text = analysis.norm.text
     words.update("=" + text[s:e] for s, e, _ in analysis.specifics if start <= s < end)
     return words
 
@@ -213,9 +227,12 @@ def _questions(messages: list[Message], analyses: list[Analysis]) -> list[Questi
     """
     out = []
     n = len(analyses)
+    someone_is_me = any(m.me for m in messages)
     for i in range(min(len(messages), n)):
         a = analyses[i]
         author = messages[i].author
+        if someone_is_me and messages[i].me:
+            continue  # the user's own proposals (「こちらでいかがでしょうか」) are not questions left to them
         later = [j for j in range(i + 1, n) if (messages[j].author if j < len(messages) else "<draft>") != author]
         if not later:
             continue  # nobody has spoken since: the reply is still to come, not missing
@@ -234,8 +251,7 @@ def _questions(messages: list[Message], analyses: list[Analysis]) -> list[Questi
                     answered = True  # the very next reply stays on it, or has the shape of an answer
                     break
             if not answered:
-                start, end = a.norm.original_span(sent.start, sent.end)
-                out.append(Question(i, start, end, a.text[start:end]))
+                out.append(Question(i, *_original(a, sent)))
     return out
 
 
@@ -301,9 +317,9 @@ def _repeated_asks(state: ThreadState, seen: set[tuple[str, int]]) -> list[Threa
                 continue
             words_i = _content(state.analyses[i])
             if len(words_i) >= 2 and len(words_i & words_j) / len(words_i | words_j) >= 0.5:
-                a = state.analyses[j]
-                start, end = a.norm.original_span(a.sentences[0].start, a.sentences[0].end) if a.sentences else (0, 0)
-                out.append(_reason("repeated_request", message_index=j, start=start, end=end, surface=a.text[start:end], messages=[i, j], fill={"surface": _short(a.text[start:end])}))
+                said = _said(state.analyses[j])
+                start, end, surface = _original(state.analyses[j], said[0])
+                out.append(_reason("repeated_request", message_index=j, start=start, end=end, surface=surface, messages=[i, j], fill={"surface": _short(surface)}))
                 seen.add(("repeated_request", j))
                 break
     return out
@@ -442,24 +458,25 @@ def recap_template(messages: Sequence[dict[str, Any]], draft: str | None = None,
     decisions = [_short(q.surface, 60) for q in state.unanswered]
     last_mine = max((i for i, m in enumerate(state.messages) if m.me), default=-1)
     for a in state.analyses[last_mine + 1 :]:  # questions still waiting for the user's reply
-        decisions += [_short(a.norm.text[s.start : s.end], 60) for s in a.sentences if _QUESTION_SENT.search(a.norm.text[s.start : s.end])]
+        decisions += [_short(_original(a, s)[2], 60) for s in a.sentences if _QUESTION_SENT.search(a.norm.text[s.start : s.end])]
     for r in state.reasons:
         if r.kind in ("misalignment", "repeated_request") and r.surface:
             decisions.append(_short(r.surface, 60))
-    if not decisions:  # the last questions asked, answered or not, are what the call settled
-        for a in reversed(state.analyses):
-            for s in a.sentences:
-                sent = a.norm.text[s.start : s.end]
-                if _QUESTION_SENT.search(sent):
-                    decisions.append(_short(sent, 60))
-            if len(decisions) >= 3:
-                break
+    if not decisions:  # what the other side asked for is what the call settled, oldest first
+        someone_is_me = any(m.me for m in state.messages)
+        asked = [
+            _short(_original(a, s)[2], 60)
+            for a, m in zip(state.analyses, state.messages)
+            if not (someone_is_me and m.me)
+            for s in a.sentences
+            if _QUESTION_SENT.search(a.norm.text[s.start : s.end])
+        ]
+        decisions = asked[-3:]
     steps = []
     for a in state.analyses:
-        for s in a.sentences:
-            sent = a.norm.text[s.start : s.end]
-            if any(s.start <= st < s.end for st, _, _ in a.specifics) and _STEP.search(sent):
-                steps.append(_short(sent, 60))
+        for s in _said(a):
+            if any(s.start <= st < s.end for st, _, _ in a.specifics) and _STEP.search(a.norm.text[s.start : s.end]):
+                steps.append(_short(_original(a, s)[2], 60))
     decisions = list(dict.fromkeys(decisions))[:6]
     steps = list(dict.fromkeys(steps))[-5:]
     lines = [t["greeting"].replace("{name}", name), "", t["decisions"]]

@@ -23,7 +23,7 @@ def write_card(path: Path, model: dict[str, Any], rows, train_rows, dev_rows, te
         "## What it does",
         "Three logistic-regression heads over the features of `hisho_tone/features.py` (cue strengths from the",
         "lexicons, structure, content lemmas and lemma bigrams): the probability that a call or video beats text",
-        "(Platt-calibrated on out-of-fold predictions), and ordinal scores for ambiguity and emotional weight (mean of",
+        "(isotonic calibration fitted on out-of-fold margins), and ordinal scores for ambiguity and emotional weight (mean of",
         "P(level ≥ 1) and P(level ≥ 2)). Weights are plain JSON (`models/model.json`), read without scikit-learn.",
         "",
         "## Data",

@@ -2,7 +2,7 @@
 
 Steps: read models/data/messages_*.jsonl → family-grouped, seeded split (85 % fit, 15 % test) →
 features from hisho_tone.features (the same module the runtime uses) → logistic regression for
-``call`` with C chosen by family-grouped 5-fold cross-validation and Platt calibration fitted on
+``call`` with C chosen by family-grouped 5-fold cross-validation and isotonic calibration fitted on
 the out-of-fold margins, and two ordinal heads each for ambiguity and emotion → thresholds per
 sensitivity chosen on the out-of-fold probabilities → metrics on the untouched test split →
 models/model.json + MODEL_CARD.md.
@@ -27,6 +27,7 @@ SEED = 20261126
 SPLIT = (0.70, 0.15, 0.15)  # train / dev / test by family; train and dev are pooled for cross-validation
 C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
 FOLDS = 5
+CALIBRATION = "isotonic"  # or "platt"
 THREAD_C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)  # few dense features: less regularisation
 MIN_DF = 2  # lexical features must occur in at least this many training messages
 CARE_RATIO = 0.55
@@ -84,35 +85,71 @@ def _head(model, names: list[str]) -> dict[str, Any]:
     return {"bias": round(float(model.intercept_[0]), 6), "weights": dict(sorted(weights.items()))}
 
 
-def _cross_validated(X, y, groups, label: str):
-    """Pick C by family-grouped 5-fold log-loss; return (C, out-of-fold margins, averaged fold model).
+def _fold_fits(X, y, folds, C: float):
+    """Out-of-fold margins and the fold models for one C."""
+    import numpy as np
 
-    The shipped head is the average of the fold models (a linear model, so averaging weights is
-    averaging margins). Its margins on new data match the out-of-fold margins the calibration was
-    fitted on, which a single model refit on all the data would not.
+    oof = np.zeros(len(y))
+    models = []
+    for train_idx, held_idx in folds:
+        m = _fit(X[train_idx], y[train_idx], C)
+        models.append(m)
+        oof[held_idx] = m.decision_function(X[held_idx])
+    return oof, models
+
+
+def _average(models):
+    """One linear model whose weights are the mean of the fold models' weights.
+
+    Averaging weights is averaging margins, so its margins on new data match the out-of-fold
+    margins the calibration was fitted on — which a single refit on all the data would not.
     """
     import numpy as np
-    from sklearn.metrics import log_loss, roc_auc_score
+
+    averaged = models[0]
+    averaged.coef_ = np.mean([m.coef_ for m in models], axis=0)
+    averaged.intercept_ = np.mean([m.intercept_ for m in models], axis=0)
+    return averaged
+
+
+def _folds(X, y, groups):
     from sklearn.model_selection import GroupKFold
 
-    folds = list(GroupKFold(n_splits=FOLDS).split(X, y, groups))
+    return list(GroupKFold(n_splits=FOLDS).split(X, y, groups))
+
+
+def _cross_validated(X, y, groups, label: str):
+    """Pick C by family-grouped 5-fold log-loss; return (C, out-of-fold margins, averaged fold model)."""
+    import numpy as np
+    from sklearn.metrics import log_loss, roc_auc_score
+
+    folds = _folds(X, y, groups)
     best = None
     for C in C_GRID:
-        oof = np.zeros(len(y))
-        models = []
-        for train_idx, held_idx in folds:
-            m = _fit(X[train_idx], y[train_idx], C)
-            models.append(m)
-            oof[held_idx] = m.decision_function(X[held_idx])
+        oof, models = _fold_fits(X, y, folds, C)
         loss = log_loss(y, 1 / (1 + np.exp(-oof)))
         log(f"  {label}: C={C:<4} out-of-fold log-loss {loss:.4f}, ROC-AUC {roc_auc_score(y, oof):.4f}")
         if best is None or loss < best[0] - 1e-9:
             best = (loss, C, oof, models)
     _, C, oof, models = best
-    averaged = models[0]
-    averaged.coef_ = np.mean([m.coef_ for m in models], axis=0)
-    averaged.intercept_ = np.mean([m.intercept_ for m in models], axis=0)
-    return C, oof, averaged
+    return C, oof, _average(models)
+
+
+def _ordinal_heads(X, levels, groups, label: str):
+    """Heads for level ≥ 1 and level ≥ 2 with the C whose ordinal score ranks best out of fold."""
+    import numpy as np
+    from scipy.stats import spearmanr
+
+    folds = _folds(X, levels, groups)
+    best = None
+    for C in C_GRID:
+        fits = [_fold_fits(X, levels >= cut, folds, C) for cut in (1, 2)]
+        score = sum(1 / (1 + np.exp(-oof)) for oof, _ in fits) / 2
+        rho = float(spearmanr(score, levels).statistic)
+        log(f"  {label}: C={C:<4} out-of-fold Spearman {rho:.4f}")
+        if best is None or rho > best[0] + 1e-9:
+            best = (rho, fits)
+    return [_average(models) for _, models in best[1]]
 
 
 def _thresholds(probs: list[float], labels: list[bool]) -> dict[str, dict[str, float]]:
@@ -175,15 +212,22 @@ def train(data_dir: Path = DATA_DIR, out: Path | None = MODELS_DIR / "model.json
     log(f"[3/7] call classifier ({FOLDS}-fold, grouped by family)")
     y = np.array([r["call"] for r in fit_rows])
     C, oof, call_model = _cross_validated(X, y, groups, "call")
-    platt = LogisticRegression(C=1e6, max_iter=1000).fit(oof.reshape(-1, 1), y)
-    calibration = {"a": round(float(platt.coef_[0][0]), 6), "b": round(float(platt.intercept_[0]), 6)}
-    oof_probs = [float(p) for p in platt.predict_proba(oof.reshape(-1, 1))[:, 1]]
+    if CALIBRATION == "isotonic":
+        from sklearn.isotonic import IsotonicRegression
+
+        iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(oof, y)
+        calibration = {"x": [round(float(v), 6) for v in iso.X_thresholds_], "y": [round(float(v), 6) for v in iso.y_thresholds_]}
+        oof_probs = [float(p) for p in iso.predict(oof)]
+    else:
+        platt = LogisticRegression(C=1e6, max_iter=1000).fit(oof.reshape(-1, 1), y)
+        calibration = {"a": round(float(platt.coef_[0][0]), 6), "b": round(float(platt.intercept_[0]), 6)}
+        oof_probs = [float(p) for p in platt.predict_proba(oof.reshape(-1, 1))[:, 1]]
 
     log("[4/7] ambiguity and emotion (ordinal: level ≥ 1, level ≥ 2)")
     heads: dict[str, list[dict[str, Any]]] = {}
     for target in ("ambiguity", "emotion"):
         levels = np.array([r[target] for r in fit_rows])
-        heads[target] = [_head(_cross_validated(X, levels >= cut, groups, f"{target}≥{cut}")[2], names) for cut in (1, 2)]
+        heads[target] = [_head(m, names) for m in _ordinal_heads(X, levels, groups, target)]
 
     model: dict[str, Any] = {
         "format": FORMAT,
@@ -251,9 +295,7 @@ def train_thread(path: Path, message_model, seed: int) -> tuple[dict[str, Any], 
     fit_idx = np.array([i for i, t in enumerate(threads) if t["id"] in fit_ids])
     test_idx = np.array([i for i, t in enumerate(threads) if t["id"] not in fit_ids])
     groups = np.array([threads[i].get("family", threads[i]["id"]) for i in fit_idx])
-    from sklearn.model_selection import GroupKFold
-
-    folds = list(GroupKFold(n_splits=FOLDS).split(X[fit_idx], y[fit_idx], groups))
+    folds = _folds(X[fit_idx], y[fit_idx], groups)
     best = None
     for C in THREAD_C_GRID:
         oof = np.zeros(len(fit_idx))
