@@ -163,20 +163,22 @@ def detect(text: str, sents: list[Sentence], lex: Lexicon, specifics: list[tuple
         spelled = _Spellings(tokens, lex.longest_literal)
         for i, tok in enumerate(tokens):
             seen: set[int] = set()
-            for entry, pattern in lex.candidates(tokens, i):
+            for entry, pattern, covered in lex.candidates(tokens, i):
                 if id(pattern) in seen:
                     continue
                 seen.add(id(pattern))
-                j = _match(pattern, tokens, spelled, i)
+                # the index already matched the first item when it knows how far it reaches
+                j = _match(pattern, tokens, spelled, i + covered, 1) if covered else _match(pattern, tokens, spelled, i)
                 if j > i:
                     start = tok.start
                     if not _keep(entry, start, tokens[j - 1].end, sent, j, ctx, sents, i):
                         continue
                     found.append(_cue(entry, start, tokens[_extend(tokens, j) - 1].end))
         sent_text = text[sent.start : sent.end]
-        for entry in lex.regex_entries:
-            if entry.scope == "sentence":
-                found.extend(_regex_cues(entry, sent_text, sent.start, sent, ctx, sents))
+        if lex.regex_filter is not None and lex.regex_filter.search(sent_text):
+            for entry in lex.regex_entries:
+                if entry.scope == "sentence":
+                    found.extend(_regex_cues(entry, sent_text, sent.start, sent, ctx, sents))
     for entry in lex.regex_entries:
         if entry.scope == "message" and sents:
             found.extend(_regex_cues(entry, text, 0, None, ctx, sents))

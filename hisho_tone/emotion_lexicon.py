@@ -17,30 +17,32 @@ POSITIVE = ("yasu", "yorokobi", "suki")
 
 
 @lru_cache(maxsize=1)
-def _lexicon() -> tuple[dict[str, tuple[str, ...]], int]:
+def _lexicon() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """Word → classes, and every proper prefix of every word (so a walk can stop early)."""
     data = json.loads((resources.files("hisho_tone.data") / "mlask_emotions.json").read_text(encoding="utf-8"))
     index: dict[str, list[str]] = {}
     for cls, words in data["classes"].items():
         for w in words:
             index.setdefault(w, []).append(cls)
-    return {w: tuple(c) for w, c in index.items()}, max(map(len, index))
+    stems = frozenset(w[:n] for w in index for n in range(1, len(w)))
+    return {w: tuple(c) for w, c in index.items()}, stems
 
 
 def emotion_counts(sentences: list[Sentence]) -> dict[str, int]:
     """How many ML-Ask words of each class the sentences contain (longest match at each token)."""
-    index, longest = _lexicon()
+    index, stems = _lexicon()
     counts: dict[str, int] = {}
     for sent in sentences:
         tokens = sent.tokens
         i = 0
         while i < len(tokens):
             acc, found, end = "", None, i + 1
-            for k in range(i, min(len(tokens), i + 6)):
+            for k in range(i, len(tokens)):
                 acc += tokens[k].base
-                if len(acc) > longest:
-                    break
                 if acc in index:
                     found, end = index[acc], k + 1
+                if acc not in stems:
+                    break
             if found:
                 for cls in found:
                     counts[cls] = counts.get(cls, 0) + 1

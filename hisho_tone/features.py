@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Container
 
 from .emotion_lexicon import NEGATIVE, POSITIVE, emotion_counts
 
@@ -31,6 +31,7 @@ _POLITE_END = re.compile(r"(?:です|ます|ください|でしょう|ません)
 _LIST_ITEM = re.compile(r"(?m)^\s*(?:\d+[.)．）]|[①-⑳]|[・•●■◆▼-]\s?)")
 # こそあど words: a draft that points (あれ, その件, こちら) more than it names is harder to act on.
 _DEMONSTRATIVES = frozenset("これ それ あれ どれ この その あの どの こちら そちら あちら こっち そっち あっち ここ そこ あそこ こんな そんな あんな".split())
+_HAS_DIGIT = re.compile(r"\d").search
 _REQUEST = re.compile(r"お願い|ください|下さい|てほしい|て欲しい|といて|ておいて|てもらえ|ていただけ|頂けます|もらえる|ちょうだい|よろしく")
 _QUESTION = re.compile(r"[?？]|(?:ですか|ますか|でしょうか|ませんか)")
 # Set phrases that open and close business messages: they say nothing about this draft, and
@@ -61,8 +62,12 @@ def content_tokens(analysis: "Analysis") -> int:
 _EVIDENCE_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞", "代名詞"})
 
 
-def featurize(analysis: "Analysis") -> dict[str, float]:
-    """The model's view of a draft. Values stay roughly within [0, 1] so weights are comparable."""
+def featurize(analysis: "Analysis", vocabulary: Container[str] | None = None) -> dict[str, float]:
+    """The model's view of a draft. Values stay roughly within [0, 1] so weights are comparable.
+
+    ``vocabulary``: when given (at inference, the model's feature names), lexical features outside
+    it are not built at all — they would weigh nothing. Training passes None and sees them all.
+    """
     text = analysis.norm.text
     feats: dict[str, float] = {"s:bias_one": 1.0}
     # cues
@@ -106,6 +111,7 @@ def featurize(analysis: "Analysis") -> dict[str, float]:
         polite = sum(1 for s in sents if _POLITE_END.search(text[s.start : s.end]))
         feats["s:polite_ratio"] = polite / len(sents)
     # lexical
+    lexical: list[str] = []
     for sent in sents:
         if BOILERPLATE.match(text[sent.start : sent.end]):
             continue
@@ -117,13 +123,15 @@ def featurize(analysis: "Analysis") -> dict[str, float]:
                 lemma = _lemma(tok)
                 if lemma.isdigit():
                     lemma = "<num>"
-                feats[f"w:{lemma}"] = 1.0
-                feats[f"b:{prev}_{lemma}"] = 1.0
+                lexical.append(f"w:{lemma}")
+                lexical.append(f"b:{prev}_{lemma}")
                 prev = lemma
-        feats[f"b:{prev}_</s>"] = 1.0
+        lexical.append(f"b:{prev}_</s>")
         sent_text = text[sent.start : sent.end]
-        for i in range(len(sent_text) - 1):  # character bigrams
-            a, b = sent_text[i], sent_text[i + 1]
-            if not (a.isdigit() or b.isdigit() or (a.isascii() and b.isascii())):
-                feats["c:" + a + b] = 1.0
+        for gram in {sent_text[i : i + 2] for i in range(len(sent_text) - 1)}:  # character bigrams
+            if not (gram.isascii() or _HAS_DIGIT(gram)):
+                lexical.append("c:" + gram)
+    for name in lexical:
+        if vocabulary is None or name in vocabulary:
+            feats[name] = 1.0
     return feats

@@ -63,6 +63,7 @@ class Item:
     pos: tuple[tuple[str, str], ...] = ()  # (pos1, pos2 or "")
     any: bool = False
     optional: bool = False
+    stems: frozenset[str] = frozenset()  # every prefix of every literal: what a first token may spell
 
     def end(self, tokens: Any, i: int, spelled: Any) -> int:
         """Index after the tokens this item covers at ``i``, or -1 when it does not match."""
@@ -75,6 +76,10 @@ class Item:
             return i + 1
         if not (self.words or self.surfaces or self.prefixes):
             return -1
+        if tok.surface not in self.stems and tok.base not in self.words and tok.lemma not in self.words and not any(
+            tok.surface.startswith(p) or tok.base.startswith(p) or tok.lemma.startswith(p) or p.startswith(tok.surface) for p in self.prefixes
+        ):
+            return -1  # cheap rejection before spelling out the tokens
         for text, end, by_surface in spelled[i]:
             if text in self.words or (by_surface and text in self.surfaces):
                 return end
@@ -144,15 +149,23 @@ class Lexicon:
     unkeyed: list[tuple[Entry, tuple[Item, ...]]] = field(default_factory=list)
     by_pos: dict[str, list[tuple[Entry, tuple[Item, ...]]]] = field(default_factory=dict)
     regex_entries: list[Entry] = field(default_factory=list)
+    regex_filter: re.Pattern[str] | None = None
     longest_literal: int = 1  # spellings need not be longer than this
     stems: frozenset[str] = frozenset()  # every prefix of every first literal: where a walk may go on
+    _single: dict[tuple[str, str, str, str], list] = field(default_factory=dict)  # see candidates()
 
     def index(self) -> None:
         """Build the look-up tables the matcher uses (once, at load time)."""
+        self._single.clear()
         self.by_literal.clear()
         self.by_prefix.clear()
         self.unkeyed.clear()
         self.regex_entries = [e for e in self.entries if e.regexes]
+        sentence_regexes = [r.pattern for e in self.regex_entries if e.scope == "sentence" for r in e.regexes]
+        try:  # one pass that tells whether any sentence-scoped regex can match at all
+            self.regex_filter = re.compile("|".join(f"(?:{p})" for p in sentence_regexes)) if sentence_regexes else None
+        except re.error:
+            self.regex_filter = re.compile("")  # cannot combine: always run every regex
         for entry in self.entries:
             for pattern in entry.patterns:
                 keys = pattern[0].literals()
@@ -175,26 +188,52 @@ class Lexicon:
                         self.longest_literal = max(self.longest_literal, len(prefix))
         self.stems = frozenset(w[:n] for w in list(self.by_literal) + list(self.by_prefix) for n in range(1, len(w) + 1))
 
-    def candidates(self, tokens: Any, i: int) -> list[tuple[Entry, tuple[Item, ...]]]:
-        """Patterns that may start at tokens[i]: hash look-ups while the spelling is still a stem."""
+    def candidates(self, tokens: Any, i: int) -> list[tuple[Entry, tuple[Item, ...], int]]:
+        """Patterns that may start at tokens[i], with how many tokens their first item covers
+        (0: not known yet, the matcher checks it).
+
+        What the first token alone can start is cached per token; only literals that spell
+        several tokens (何度も, 頭に来る) walk on, and only while the spelling is still a stem.
+        """
         first = tokens[i]
-        found = self.unkeyed + self.by_pos.get(first.pos1, [])
+        key = (first.surface, first.base, first.lemma, first.pos1)
+        found = self._single.get(key)
+        if found is None:
+            found = self._first_token(first)
+            if len(self._single) < 100_000:
+                self._single[key] = found
+        acc = first.surface
+        if acc not in self.stems:
+            return found
+        found = list(found)
         by_literal, by_prefix, stems = self.by_literal, self.by_prefix, self.stems
-        for n in range(1, len(first.base) + 1):  # prefixes of the first token's base form (崩* → 崩す)
-            found.extend(by_prefix.get(first.base[:n], ()))
-        acc = ""
-        for k in range(i, len(tokens)):
+        for k in range(i + 1, len(tokens)):
             tok = tokens[k]
-            found.extend(by_literal.get(acc + tok.base, ()))
-            if tok.lemma != tok.base:
-                found.extend(by_literal.get(acc + tok.lemma, ()))
+            covered = k + 1 - i
+            for spelled in {acc + tok.base, acc + tok.lemma}:
+                hits = by_literal.get(spelled)
+                if hits:
+                    found.extend((e, p, covered) for e, p in hits)
             before = len(acc)
             acc += tok.surface
-            found.extend(by_literal.get(acc, ()))
+            hits = by_literal.get(acc)
+            if hits:
+                found.extend((e, p, covered) for e, p in hits)
             for n in range(before + 1, len(acc) + 1):
-                found.extend(by_prefix.get(acc[:n], ()))
+                hits = by_prefix.get(acc[:n])
+                if hits:
+                    found.extend((e, p, covered) for e, p in hits)
             if acc not in stems:
                 break
+        return found
+
+    def _first_token(self, tok: Any) -> list[tuple[Entry, tuple[Item, ...], int]]:
+        found = [(e, p, 0) for e, p in self.unkeyed + self.by_pos.get(tok.pos1, [])]
+        for spelled in dict.fromkeys((tok.base, tok.lemma, tok.surface)):
+            found.extend((e, p, 1) for e, p in self.by_literal.get(spelled, ()))
+        for source in dict.fromkeys((tok.base, tok.surface)):  # 崩* matches 崩す and 崩し
+            for n in range(1, len(source) + 1):
+                found.extend((e, p, 1) for e, p in self.by_prefix.get(source[:n], ()))
         return found
 
 
@@ -222,7 +261,8 @@ def parse_item(text: str, where: str) -> Item:
             words.add(alt)
         if max(len(alt) - 1, 0) > MAX_SPELLING:
             raise LexiconError(f"{where}: literal {alt!r} is longer than {MAX_SPELLING} characters")
-    return Item(frozenset(words), frozenset(surfaces), tuple(prefixes), tuple(pos), False, optional)
+    stems = frozenset(w[:n] for w in words | surfaces for n in range(1, len(w) + 1))
+    return Item(frozenset(words), frozenset(surfaces), tuple(prefixes), tuple(pos), False, optional, stems)
 
 
 def parse_pattern(text: str, where: str) -> tuple[Item, ...]:

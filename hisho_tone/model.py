@@ -131,7 +131,7 @@ class Model:
         return self.calibration(self.call.margin(feats))
 
     def score(self, analysis: "Analysis") -> Scores:
-        p = self.predict(featurize(analysis))
+        p = self.predict(featurize(analysis, self._table))
         return Scores(round(p["call_probability"], 4), round(p["ambiguity"], 4), round(p["emotional_weight"], 4))
 
     def predict(self, feats: dict[str, float]) -> dict[str, float]:
@@ -143,7 +143,7 @@ class Model:
 
     def contributions(self, analysis: "Analysis") -> list[tuple[str, float]]:
         """Lexical features of this draft that push towards a call, strongest first."""
-        feats = featurize(analysis)
+        feats = featurize(analysis, self._table)
         w = self.call.weights
         pairs = [(k, w[k] * v) for k, v in feats.items() if k in w and k.startswith("w:") and w[k] > 0]
         return sorted(pairs, key=lambda kv: -kv[1])

@@ -68,15 +68,24 @@ def _tokens_of(chunk: str, offset: int) -> list[Token]:
     tokens: list[Token] = []
     pos = offset
     with _LOCK:
-        words = tagger(chunk)
-        for w in words:
+        for w in tagger(chunk):
             pos += len(w.white_space)
             surface = w.surface
-            f = w.feature
-            lemma = f.lemma or surface
-            base = f.orthBase or surface
-            tokens.append(Token(surface, lemma, base, f.pos1 or "", f.pos2 or "", f.cForm or "*", pos, pos + len(surface)))
-            pos += len(surface)
+            raw = w.feature_raw
+            if '"' in raw:  # a quoted field (a surface with a comma): let fugashi parse it
+                f = w.feature
+                pos1, pos2, c_form, lemma, base = f.pos1, f.pos2, f.cForm, f.lemma, f.orthBase
+            else:
+                # UniDic order: pos1,pos2,pos3,pos4,cType,cForm,lForm,lemma,orth,pron,orthBase,…
+                # (unknown words carry only the first six); splitting the raw string is twice as
+                # fast as building fugashi's 26-field named tuple for every token
+                parts = raw.split(",", 11)
+                pos1, pos2, c_form = parts[0], parts[1], parts[5]
+                lemma = parts[7] if len(parts) > 10 else None
+                base = parts[10] if len(parts) > 10 else None
+            end = pos + len(surface)
+            tokens.append(Token(surface, lemma or surface, base or surface, pos1 or "", pos2 or "", c_form or "*", pos, end))
+            pos = end
     return tokens
 
 
