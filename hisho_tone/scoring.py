@@ -51,8 +51,8 @@ def decide(scores: Scores, cues: list[Cue], video_kinds: frozenset[str], thresho
         return "text"
     if p < call:
         return "text_with_care"
-    video = any(c.kind in video_kinds and c.weight >= 0.5 for c in cues)
-    strong_emotion = sum(1 for c in cues if c.category == "emotion" and c.weight >= 0.5) >= 2
-    if video or (strong_emotion and scores.emotional_weight >= 0.9 and p >= 0.9):
+    # face-to-face grade only for the topics DESIGN.md names (serious apology, termination,
+    # serious mistakes, health and family, conflict between people): anger alone asks for a call
+    if any(c.kind in video_kinds and c.weight >= 0.5 for c in cues):
         return "video"
     return "call"

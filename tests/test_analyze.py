@@ -144,3 +144,16 @@ def test_analyzer_is_thread_safe(analyzer):
     for t in threads:
         t.join()
     assert results == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("そうですか。わかりました。こちらでやります。", "call"),  # displeasure: talk, but no need to meet
+        ("前回もお伝えしましたよね？なぜまた同じミスが起きるのですか。", "call"),
+        ("来月末をもちまして契約を終了させていただきたく存じます。", "video"),  # termination
+        ("この度はお客様の個人情報を誤送信してしまい、深くお詫び申し上げます。", "video"),  # serious incident
+    ],
+)
+def test_video_is_kept_for_face_to_face_topics(analyzer, text, expected):
+    assert analyzer.analyze(text).recommendation == expected
