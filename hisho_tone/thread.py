@@ -157,6 +157,15 @@ def _original(analysis: Analysis, sent) -> tuple[int, int, str]:
     return start, end, analysis.text[start:end]
 
 
+def _sentence_around(analysis: Analysis, start: int, end: int) -> tuple[int, int, str]:
+    """The original sentence that holds [start, end) (a cue phrase alone says little in a recap)."""
+    for sent in analysis.sentences:
+        s, e, text = _original(analysis, sent)
+        if s <= start and end <= e:
+            return s, e, text
+    return start, end, analysis.text[start:end]
+
+
 def _content(analysis: Analysis, start: int = 0, end: int | None = None) -> set[str]:
     end = len(analysis.norm.text) if end is None else end
     text = analysis.norm.text
@@ -212,14 +221,19 @@ _WH = re.compile(r"いつ|何時|何日|何曜|いくら|おいくら|どのく�
 _YES_NO = re.compile(r"^\s*(?:はい|いいえ|いえ|ええ|うん|ううん|大丈夫|問題(?:ありません|ない)|了解|承知|かしこまり|可能です|できます|できません|難しい|OK|ok)")
 
 
+# A reply that offers something back (「Bホールはいかがでしょうか」) takes the question up.
+_PROPOSAL = re.compile(r"いかが|どうでしょう|ではこちら|では、|でしたら|それなら|代わりに|ご提案")
+
+
 def _answers_shape(question: str, reply: Analysis) -> bool:
-    """A reply shaped like an answer: concrete content for a when/where/how-much question, or yes/no."""
+    """A reply shaped like an answer: concrete content for a when/where/how-much question, yes/no,
+    or a counter-proposal."""
     if _WH.search(question) and reply.specifics:
         return True
-    return bool(_YES_NO.match(reply.norm.text))
+    return bool(_YES_NO.match(reply.norm.text) or _PROPOSAL.search(reply.norm.text))
 
 
-def _questions(messages: list[Message], analyses: list[Analysis]) -> list[Question]:
+def _questions(messages: list[Message], analyses: list[Analysis], include_mine: bool = False) -> list[Question]:
     """Questions that no later message by someone else took up.
 
     A question counts as answered when a later message by someone else shares its content words or
@@ -231,7 +245,7 @@ def _questions(messages: list[Message], analyses: list[Analysis]) -> list[Questi
     for i in range(min(len(messages), n)):
         a = analyses[i]
         author = messages[i].author
-        if someone_is_me and messages[i].me:
+        if someone_is_me and messages[i].me and not include_mine:
             continue  # the user's own proposals (「こちらでいかがでしょうか」) are not questions left to them
         later = [j for j in range(i + 1, n) if (messages[j].author if j < len(messages) else "<draft>") != author]
         if not later:
@@ -298,7 +312,8 @@ def _thread_reasons(state: ThreadState) -> list[ThreadReason]:
             kind = {"repetition_complaint": "repeated_request", "misalignment": "misalignment", "conflicting_instructions": "misalignment"}.get(r.kind)
             if kind and (kind, i) not in seen_kinds:
                 seen_kinds.add((kind, i))
-                reasons.append(_reason(kind, message_index=i, start=r.start, end=r.end, surface=r.surface, messages=[i], fill={"surface": _short(r.surface)}))
+                start, end, surface = _sentence_around(state.analyses[i], r.start, r.end)
+                reasons.append(_reason(kind, message_index=i, start=start, end=end, surface=surface, messages=[i], fill={"surface": _short(surface)}))
     reasons.extend(_repeated_asks(state, seen_kinds))
     return reasons
 
@@ -455,23 +470,26 @@ def recap_template(messages: Sequence[dict[str, Any]], draft: str | None = None,
     t = _texts()["recap"][register]
     other = next((m.author for m in reversed(parsed) if not m.me), "")
     name = re.sub(r"(?:様|さん)$", "", other) or "〇〇"
-    decisions = [_short(q.surface, 60) for q in state.unanswered]
-    last_mine = max((i for i, m in enumerate(state.messages) if m.me), default=-1)
-    for a in state.analyses[last_mine + 1 :]:  # questions still waiting for the user's reply
-        decisions += [_short(_original(a, s)[2], 60) for s in a.sentences if _QUESTION_SENT.search(a.norm.text[s.start : s.end])]
+    # every question left open (the user's own included), what the other side asked, the vague
+    # wording in their latest message, and visible misunderstandings: what the call settles
+    someone_is_me = any(m.me for m in state.messages)
+    decisions = [_short(q.surface, 60) for q in _questions(state.messages, state.analyses, include_mine=True)]
+    asked = [
+        _short(_original(a, s)[2], 60)
+        for a, m in zip(state.analyses, state.messages)
+        if not (someone_is_me and m.me)
+        for s in a.sentences
+        if _QUESTION_SENT.search(a.norm.text[s.start : s.end])
+    ]
+    decisions += asked[-3:]
+    last_theirs = max((i for i, m in enumerate(state.messages) if not m.me), default=-1)
+    if last_theirs >= 0:
+        for r in state.advices[last_theirs].reasons:
+            if r.category == "ambiguity":
+                decisions.append(_short(_sentence_around(state.analyses[last_theirs], r.start, r.end)[2], 60))
     for r in state.reasons:
         if r.kind in ("misalignment", "repeated_request") and r.surface:
             decisions.append(_short(r.surface, 60))
-    if not decisions:  # what the other side asked for is what the call settled, oldest first
-        someone_is_me = any(m.me for m in state.messages)
-        asked = [
-            _short(_original(a, s)[2], 60)
-            for a, m in zip(state.analyses, state.messages)
-            if not (someone_is_me and m.me)
-            for s in a.sentences
-            if _QUESTION_SENT.search(a.norm.text[s.start : s.end])
-        ]
-        decisions = asked[-3:]
     steps = []
     for a in state.analyses:
         for s in _said(a):

@@ -44,6 +44,12 @@ SETTLED = msgs(
     ("田中", "承知しました、14時で確定します。ありがとうございます！"),
 )
 ROUTINE = "ありがとうございます。では明日14時に伺います。"
+# A question from the other side that the conversation moved past.
+UNANSWERED = msgs(
+    ("田中", "請求書の宛名は株式会社ABCで合っていますか？"),
+    ("me", "来週の会議室を予約しました。"),
+    ("田中", "ありがとうございます。"),
+)
 
 
 def error_of(response: Any) -> dict[str, str]:
@@ -301,7 +307,8 @@ def test_openapi_describes_thread_advice_exactly(client: FlaskClient) -> None:
     thread = library_thread(PING_PONG, HARMLESS)
     assert set(schemas["ThreadAdvice"]["properties"]) == set(thread) == set(schemas["ThreadAdvice"]["required"])
     assert set(schemas["ThreadReason"]["properties"]) == set(thread["reasons"][0]) == set(schemas["ThreadReason"]["required"])
-    assert set(schemas["Question"]["properties"]) == set(thread["unanswered_questions"][0]) == set(schemas["Question"]["required"])
+    open_question = library_thread(UNANSWERED, HARMLESS)["unanswered_questions"][0]
+    assert set(schemas["Question"]["properties"]) == set(open_question) == set(schemas["Question"]["required"])
     # The analyze answer is every Advice field, each the Advice's own schema, plus thread.
     response = schemas["AnalyzeResponse"]
     assert set(response["properties"]) == set(schemas["Advice"]["properties"]) | {"thread"}
