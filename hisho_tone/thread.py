@@ -234,13 +234,14 @@ def _answers_shape(question: str, reply: Analysis) -> bool:
 
 
 def _questions(messages: list[Message], analyses: list[Analysis], include_mine: bool = False) -> list[Question]:
-    """Questions that no later message by someone else took up.
+    """Questions that no later message by someone else took up (each message's words computed once).
 
     A question counts as answered when a later message by someone else shares its content words or
     concrete content (14時), or when the very next reply stays on it (brings at most one new word).
     """
     out = []
     n = len(analyses)
+    contents = [_content(a) for a in analyses]
     someone_is_me = any(m.me for m in messages)
     for i in range(min(len(messages), n)):
         a = analyses[i]
@@ -257,7 +258,7 @@ def _questions(messages: list[Message], analyses: list[Analysis], include_mine: 
             words = _content(a, sent.start, sent.end)
             answered = False
             for k, j in enumerate(later):
-                theirs = _content(analyses[j])
+                theirs = contents[j]
                 if words & theirs:
                     answered = True  # they took up what was asked
                     break
@@ -321,16 +322,17 @@ def _thread_reasons(state: ThreadState) -> list[ThreadReason]:
 def _repeated_asks(state: ThreadState, seen: set[tuple[str, int]]) -> list[ThreadReason]:
     """The same author asking for the same thing twice (content words largely shared)."""
     out = []
+    contents = [_content(a) for a in state.analyses]
     for j in range(len(state.messages)):
         if ("repeated_request", j) in seen:
             continue
-        words_j = _content(state.analyses[j])
+        words_j = contents[j]
         if len(words_j) < 2:
             continue
         for i in range(j):
             if state.messages[i].author != state.messages[j].author:
                 continue
-            words_i = _content(state.analyses[i])
+            words_i = contents[i]
             if len(words_i) >= 2 and len(words_i & words_j) / len(words_i | words_j) >= 0.5:
                 said = _said(state.analyses[j])
                 start, end, surface = _original(state.analyses[j], said[0])
