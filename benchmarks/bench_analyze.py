@@ -14,25 +14,18 @@ import random
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import best_of, interleaved  # noqa: E402
 
 
 def load_texts(n: int) -> list[tuple[str, str]]:
     rows = [json.loads(l) for f in sorted((ROOT / "models" / "data").glob("messages_*.jsonl")) for l in f.open(encoding="utf-8")]
     random.Random(7).shuffle(rows)
     return [(r["text"], r["channel"]) for r in rows[:n]]
-
-
-def best_of(repeat: int, fn) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> None:
@@ -60,11 +53,7 @@ def main() -> None:
             analyzer.analyze(text, channel=channel)
 
     chars = sum(len(t) for t, _ in texts)
-    # interleaved, best of each: a noisy neighbour slows both sides alike
-    tok = ana = float("inf")
-    for _ in range(args.repeat):
-        tok = min(tok, best_of(1, tokenize_all))
-        ana = min(ana, best_of(1, analyze_all))
+    tok, ana = interleaved(args.repeat, tokenize_all, analyze_all)
     print(f"messages: {len(texts)} ({chars} chars, median {statistics.median(len(t) for t, _ in texts):.0f})")
     print(f"fugashi tokenization : {tok * 1000 / len(texts):7.3f} ms/message")
     print(f"hisho_tone.analyze   : {ana * 1000 / len(texts):7.3f} ms/message")

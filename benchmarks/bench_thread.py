@@ -10,19 +10,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-def best_of(repeat: int, fn) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+from timing import interleaved  # noqa: E402
 
 
 def main() -> None:
@@ -37,10 +31,12 @@ def main() -> None:
     messages = [(m["text"], t["channel"]) for t in long_threads for m in t["messages"]]
     analyzer.analyze("ウォームアップ")
 
-    one = thread = float("inf")
-    for _ in range(args.repeat):  # interleaved, best of each: a noisy neighbour slows both alike
-        one = min(one, best_of(1, lambda: [analyzer.analyze(text, channel) for text, channel in messages]) / len(messages))
-        thread = min(thread, best_of(1, lambda: [hisho_tone.analyze_thread(t["messages"], channel=t["channel"], analyzer=analyzer) for t in long_threads]) / len(long_threads))
+    one, thread = interleaved(
+        args.repeat,
+        lambda: [analyzer.analyze(text, channel) for text, channel in messages],
+        lambda: [hisho_tone.analyze_thread(t["messages"], channel=t["channel"], analyzer=analyzer) for t in long_threads],
+    )
+    one, thread = one / len(messages), thread / len(long_threads)
     print(f"threads: {len(long_threads)} of 15 messages; {len(messages)} messages")
     print(f"analyze, one message      : {one * 1000:7.3f} ms")
     print(f"analyze_thread, 15 messages: {thread * 1000:7.3f} ms")
