@@ -95,7 +95,14 @@ class Context:
         self.lex = lex
         self.specifics = specifics
         self.length = len(text.strip())
-        self.softened = any(p.search(text) for p in lex.softeners)
+        self._softened: bool | None = None
+
+    @property
+    def softened(self) -> bool:
+        """A softening word anywhere in the message (computed only if an entry asks)."""
+        if self._softened is None:
+            self._softened = any(p.search(self.text) for p in self.lex.softeners)
+        return self._softened
 
     def specific_between(self, start: int, end: int, naming: bool = False) -> bool:
         """Concrete content overlaps [start, end); ``naming``: only content that names a thing."""

@@ -62,11 +62,14 @@ def content_tokens(analysis: "Analysis") -> int:
 _EVIDENCE_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞", "代名詞"})
 
 
-def featurize(analysis: "Analysis", vocabulary: Container[str] | None = None) -> dict[str, float]:
+def featurize(
+    analysis: "Analysis", vocabulary: Container[str] | None = None, bigrams: frozenset[str] | None = None
+) -> dict[str, float]:
     """The model's view of a draft. Values stay roughly within [0, 1] so weights are comparable.
 
-    ``vocabulary``: when given (at inference, the model's feature names), lexical features outside
-    it are not built at all — they would weigh nothing. Training passes None and sees them all.
+    ``vocabulary`` and ``bigrams``: at inference, the model's feature names and its character
+    bigrams; lexical features outside them are not built at all (they would weigh nothing).
+    Training passes neither and sees every feature.
     """
     text = analysis.norm.text
     feats: dict[str, float] = {"s:bias_one": 1.0}
@@ -128,7 +131,11 @@ def featurize(analysis: "Analysis", vocabulary: Container[str] | None = None) ->
                 prev = lemma
         lexical.append(f"b:{prev}_</s>")
         sent_text = text[sent.start : sent.end]
-        for gram in {sent_text[i : i + 2] for i in range(len(sent_text) - 1)}:  # character bigrams
+        grams = {sent_text[i : i + 2] for i in range(len(sent_text) - 1)}  # character bigrams
+        if bigrams is not None:
+            feats.update(dict.fromkeys(["c:" + g for g in grams & bigrams], 1.0))  # the model's only
+            continue
+        for gram in grams:
             if not (gram.isascii() or _HAS_DIGIT(gram)):
                 lexical.append("c:" + gram)
     for name in lexical:

@@ -106,6 +106,7 @@ class Model:
         names = set().union(*(h.weights for h in heads))
         self._table = {n: tuple(h.weights.get(n, 0.0) for h in heads) for n in names}
         self._biases = tuple(h.bias for h in heads)
+        self._bigrams = frozenset(n[2:] for n in names if n.startswith("c:"))
 
     def _margins(self, feats: dict[str, float]) -> list[float]:
         # unrolled over the five heads: this loop runs for every feature of every draft
@@ -131,7 +132,7 @@ class Model:
         return self.calibration(self.call.margin(feats))
 
     def score(self, analysis: "Analysis") -> Scores:
-        p = self.predict(featurize(analysis, self._table))
+        p = self.predict(featurize(analysis, self._table, self._bigrams))
         return Scores(round(p["call_probability"], 4), round(p["ambiguity"], 4), round(p["emotional_weight"], 4))
 
     def predict(self, feats: dict[str, float]) -> dict[str, float]:
@@ -143,7 +144,7 @@ class Model:
 
     def contributions(self, analysis: "Analysis") -> list[tuple[str, float]]:
         """Lexical features of this draft that push towards a call, strongest first."""
-        feats = featurize(analysis, self._table)
+        feats = featurize(analysis, self._table, self._bigrams)
         w = self.call.weights
         pairs = [(k, w[k] * v) for k, v in feats.items() if k in w and k.startswith("w:") and w[k] > 0]
         return sorted(pairs, key=lambda kv: -kv[1])
