@@ -39,3 +39,15 @@ def test_version_is_consistent():
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["version"] == hisho_tone.__version__
+
+
+def test_readme_thread_example_output(analyzer):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    authors = [("田中", "バナーの色、もう少し明るくできますか？"), ("佐藤", "こちらの色味でいかがでしょうか。"), ("田中", "うーん、もう少し明るい方がいいかもです"),
+               ("佐藤", "では、こちらはいかがでしょう。"), ("田中", "明るすぎるかもしれません。前の方が近いかも"), ("佐藤", "では中間の色でお作りしますね。"),
+               ("田中", "うーん、なんか違うんですよね")]
+    thread = [{"author": a, "text": t, "me": a == "佐藤"} for a, t in authors]
+    for _, text in authors:
+        assert text in readme
+    t = hisho_tone.analyze_thread(thread, draft="承知しました。修正版をお送りします。", analyzer=analyzer)
+    assert repr((t.recommendation, t.rounds, [r.kind for r in t.reasons])) in readme
