@@ -67,10 +67,13 @@ def _tokens_of(chunk: str, offset: int) -> list[Token]:
     tagger = _tagger()
     tokens: list[Token] = []
     pos = offset
+    find = chunk.find
     with _LOCK:
         for w in tagger(chunk):
-            pos += len(w.white_space)
             surface = w.surface
+            # surfaces come in order: finding the next one is cheaper than asking for white_space
+            at = find(surface, pos - offset)
+            pos = offset + at if at >= 0 else pos + len(w.white_space)
             raw = w.feature_raw
             if '"' in raw:  # a quoted field (a surface with a comma): let fugashi parse it
                 f = w.feature
