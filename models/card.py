@@ -64,7 +64,7 @@ def write_card(path: Path, model: dict[str, Any], rows, train_rows, dev_rows, te
         "## Thread head (`analyze_thread`)",
         *(
             [
-                f"Logistic regression over the thread features of `hisho_tone/thread.py` (rounds, unanswered questions, emotion trend,",
+                "Logistic regression over the thread features of `hisho_tone/thread.py` (rounds, unanswered questions, emotion trend,",
                 f"per-message scores, misalignment and repeated requests), trained on {model['thread_metrics']['fit']} of {model['thread_metrics']['threads']} labeled threads.",
                 "",
                 "| metric | value | target |",

@@ -18,7 +18,7 @@ import random
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .corpus import DATA_DIR, load_messages
 
@@ -182,7 +182,6 @@ def _thresholds(probs: list[float], labels: list[bool]) -> dict[str, dict[str, f
 def train(data_dir: Path = DATA_DIR, out: Path | None = MODELS_DIR / "model.json", card: Path | None = MODELS_DIR / "MODEL_CARD.md", limit: int | None = None, seed: int = SEED) -> dict[str, Any]:
     """Train, evaluate and write the model (``out``) and its card (``card``); return the model dict."""
     import numpy as np
-    from scipy.stats import spearmanr
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -204,7 +203,6 @@ def train(data_dir: Path = DATA_DIR, out: Path | None = MODELS_DIR / "model.json
     keep = _prune(ffit)
     vec = DictVectorizer(sort=True)
     X = vec.fit_transform([{k: v for k, v in f.items() if k in keep} for f in ffit]).tocsr()
-    Xte = vec.transform(fte)
     names = list(vec.get_feature_names_out())
     groups = np.array([r["family"] for r in fit_rows])
     log(f"  {len(names)} features")

@@ -8,7 +8,6 @@ import threading
 import pytest
 
 import hisho_tone
-from hisho_tone import Analyzer
 
 FIELDS = {
     "recommendation", "call_probability", "ambiguity", "emotional_weight", "reasons", "invitation", "summary",
