@@ -106,11 +106,16 @@ class Analyzer:
 
     def scores(self, analysis: Analysis) -> Scores:
         """The three scores, from the model when one is loaded."""
+        return self._scored(analysis)[0]
+
+    def _scored(self, analysis: Analysis) -> tuple[Scores, dict[str, float] | None]:
+        """Scores, and the model's features when it computed them (model-signal reasons reuse them)."""
         if not analysis.sentences:  # nothing written (or only quotes/signature): nothing to judge
-            return Scores(0.0, 0.0, 0.0)
+            return Scores(0.0, 0.0, 0.0), None
         if self.model is None:
-            return cue_scores(analysis.cues)
-        scores = self.model.score(analysis)
+            return cue_scores(analysis.cues), None
+        feats = self.model.features(analysis)
+        scores = self.model.score(analysis, feats)
         if not analysis.cues:
             # With no cue and almost no words (了解 / 👍 / お疲れ様です) there is nothing to judge:
             # scale the call probability by how much the draft says, instead of letting the model
@@ -118,7 +123,7 @@ class Analyzer:
             evidence = min(1.0, content_tokens(analysis) / MIN_CONTENT_TOKENS)
             if evidence < 1.0:
                 scores = Scores(round(scores.call_probability * evidence, 4), scores.ambiguity, scores.emotional_weight)
-        return scores
+        return scores, feats
 
     def thread_thresholds(self, sensitivity: str) -> tuple[float, float]:
         """(care, call) thresholds for a conversation's call probability."""
@@ -140,11 +145,11 @@ class Analyzer:
 
     def advise(self, analysis: Analysis, sensitivity: str = "normal") -> Advice:
         """Score an inspected draft and explain the verdict."""
-        scores = self.scores(analysis)
+        scores, feats = self._scored(analysis)
         recommendation = decide(scores, analysis.cues, self.video_kinds, self.thresholds(sensitivity))
         reasons = self.reasons(analysis)
         if not reasons and recommendation != "text":
-            reasons = self._model_reasons(analysis, scores)
+            reasons = self._model_reasons(analysis, scores, feats)
         top_category = _top_category(analysis.cues)
         return Advice(
             recommendation=recommendation,
@@ -177,14 +182,14 @@ class Analyzer:
         return out
 
 
-    def _model_reasons(self, analysis: Analysis, scores: Scores) -> list[Reason]:
+    def _model_reasons(self, analysis: Analysis, scores: Scores, feats: dict[str, float] | None) -> list[Reason]:
         """When the model asks for more than text but no cue fired, point at its strongest word."""
         signal = self.lexicon.model_signal
-        if self.model is None or not signal:
+        if self.model is None or feats is None or not signal:
             return []
         category = "emotion" if scores.emotional_weight >= scores.ambiguity else "ambiguity"
         texts = signal[category]
-        for feature, weight in self.model.contributions(analysis)[:12]:
+        for feature, weight in self.model.contributions(feats)[:12]:
             lemma = feature[2:]
             for sent in analysis.sentences:
                 for tok in sent.tokens:

@@ -131,8 +131,13 @@ class Model:
     def probability(self, feats: dict[str, float]) -> float:
         return self.calibration(self.call.margin(feats))
 
-    def score(self, analysis: "Analysis") -> Scores:
-        p = self.predict(featurize(analysis, self._table, self._bigrams))
+    def features(self, analysis: "Analysis") -> dict[str, float]:
+        """The draft's features, built only as far as this model has weights for them."""
+        return featurize(analysis, self._table, self._bigrams)
+
+    def score(self, analysis: "Analysis", feats: dict[str, float] | None = None) -> Scores:
+        """The three rounded scores (pass ``feats`` from ``features()`` to avoid building them twice)."""
+        p = self.predict(self.features(analysis) if feats is None else feats)
         return Scores(round(p["call_probability"], 4), round(p["ambiguity"], 4), round(p["emotional_weight"], 4))
 
     def predict(self, feats: dict[str, float]) -> dict[str, float]:
@@ -142,9 +147,8 @@ class Model:
         emo = (_sigmoid(m[3]) + _sigmoid(m[4])) / 2
         return {"call_probability": self.calibration(m[0]), "ambiguity": amb, "emotional_weight": emo}
 
-    def contributions(self, analysis: "Analysis") -> list[tuple[str, float]]:
-        """Lexical features of this draft that push towards a call, strongest first."""
-        feats = featurize(analysis, self._table, self._bigrams)
+    def contributions(self, feats: dict[str, float]) -> list[tuple[str, float]]:
+        """Lexical features (from ``features()``) that push towards a call, strongest first."""
         w = self.call.weights
         pairs = [(k, w[k] * v) for k, v in feats.items() if k in w and k.startswith("w:") and w[k] > 0]
         return sorted(pairs, key=lambda kv: -kv[1])
