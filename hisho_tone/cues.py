@@ -165,12 +165,16 @@ def detect(text: str, sents: list[Sentence], lex: Lexicon, specifics: list[tuple
     """All cues of normalised ``text``, overlapping cues of one kind merged, sorted by start."""
     ctx = Context(text, lex, specifics)
     found: list[Cue] = []
+    candidates = lex.candidates
     for sent in sents:
         tokens = sent.tokens
         spelled = _Spellings(tokens, lex.longest_literal)
         for i, tok in enumerate(tokens):
+            found_here = candidates(tokens, i)
+            if not found_here:  # most tokens start no pattern at all
+                continue
             seen: set[int] = set()
-            for entry, pattern, covered in lex.candidates(tokens, i):
+            for entry, pattern, covered in found_here:
                 if id(pattern) in seen:
                     continue
                 seen.add(id(pattern))

@@ -43,10 +43,6 @@ BOILERPLATE = re.compile(
 )
 
 
-def _lemma(tok) -> str:
-    return tok.lemma if tok.lemma and not tok.lemma.isascii() else tok.surface.lower()
-
-
 def content_tokens(analysis: "Analysis") -> int:
     """Words that carry meaning, outside set phrases: how much a draft actually says."""
     text = analysis.norm.text
@@ -59,6 +55,8 @@ def content_tokens(analysis: "Analysis") -> int:
     )
 
 
+_NEGATORS = frozenset({"ない", "ぬ", "ず"})
+_SKIP_POS = frozenset({"補助記号", "空白"})
 _EVIDENCE_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞", "代名詞"})
 
 
@@ -100,45 +98,58 @@ def featurize(
     feats["x:request_unspecific"] = request * unspecific
     feats["x:ambiguity_unspecific"] = min(1.0, feats.get("cat:ambiguity", 0.0)) * unspecific
     feats["x:question_unspecific"] = min(feats["s:questions"], 1.0) * unspecific
-    pointing = sum(1 for s_ in sents for t in s_.tokens if t.surface in _DEMONSTRATIVES)
-    feats["s:demonstratives"] = min(pointing, 4) / 2.0
-    negations = sum(1 for s_ in sents for t in s_.tokens if t.base in ("ない", "ぬ", "ず") and t.pos1 == "助動詞")
-    feats["s:negations"] = min(negations, 4) / 2.0
     emotions = emotion_counts(sents)
     for cls, n in emotions.items():
         feats[f"e:{cls}"] = min(n, 3) / 2.0
     feats["e:negative"] = min(sum(emotions.get(c, 0) for c in NEGATIVE), 4) / 2.0
     feats["e:positive"] = min(sum(emotions.get(c, 0) for c in POSITIVE), 4) / 2.0
     # (channel and register are left out on purpose: they describe the corpus, not the risk)
-    if sents:
-        polite = sum(1 for s in sents if _POLITE_END.search(text[s.start : s.end]))
-        feats["s:polite_ratio"] = polite / len(sents)
-    # lexical
+    # one pass over the tokens for pointing words, negations and the lexical features
+    pointing = negations = polite = 0
     lexical: list[str] = []
+    add = lexical.append
     for sent in sents:
-        if BOILERPLATE.match(text[sent.start : sent.end]):
-            continue
+        sent_text = text[sent.start : sent.end]
+        if _POLITE_END.search(sent_text):
+            polite += 1
+        boilerplate = BOILERPLATE.match(sent_text) is not None
         prev = "<s>"
         for tok in sent.tokens:
-            if tok.pos1 in ("補助記号", "空白") or tok.pos2 == "固有名詞":
+            surface, pos1 = tok.surface, tok.pos1
+            if surface in _DEMONSTRATIVES:
+                pointing += 1
+            if pos1 == "助動詞" and tok.base in _NEGATORS:
+                negations += 1
+            if boilerplate or pos1 in _SKIP_POS or tok.pos2 == "固有名詞":
                 continue
-            if tok.pos1 in _CONTENT_POS or tok.surface in _TONE:
-                lemma = _lemma(tok)
+            if pos1 in _CONTENT_POS or surface in _TONE:
+                lemma = tok.lemma
+                if not lemma or lemma.isascii():
+                    lemma = surface.lower()
                 if lemma.isdigit():
                     lemma = "<num>"
-                lexical.append(f"w:{lemma}")
-                lexical.append(f"b:{prev}_{lemma}")
+                add("w:" + lemma)
+                add(f"b:{prev}_{lemma}")
                 prev = lemma
-        lexical.append(f"b:{prev}_</s>")
-        sent_text = text[sent.start : sent.end]
+        if boilerplate:
+            continue
+        add(f"b:{prev}_</s>")
         grams = {sent_text[i : i + 2] for i in range(len(sent_text) - 1)}  # character bigrams
         if bigrams is not None:
-            feats.update(dict.fromkeys(["c:" + g for g in grams & bigrams], 1.0))  # the model's only
+            for gram in grams & bigrams:  # the model's only
+                feats["c:" + gram] = 1.0
             continue
         for gram in grams:
             if not (gram.isascii() or _HAS_DIGIT(gram)):
-                lexical.append("c:" + gram)
-    for name in lexical:
-        if vocabulary is None or name in vocabulary:
-            feats[name] = 1.0
+                add("c:" + gram)
+    feats["s:demonstratives"] = min(pointing, 4) / 2.0
+    feats["s:negations"] = min(negations, 4) / 2.0
+    if sents:
+        feats["s:polite_ratio"] = polite / len(sents)
+    if vocabulary is None:
+        feats.update(dict.fromkeys(lexical, 1.0))
+    else:
+        for name in lexical:
+            if name in vocabulary:
+                feats[name] = 1.0
     return feats

@@ -152,7 +152,7 @@ class Lexicon:
     regex_filter: re.Pattern[str] | None = None
     longest_literal: int = 1  # spellings need not be longer than this
     stems: frozenset[str] = frozenset()  # every prefix of every first literal: where a walk may go on
-    _single: dict[tuple[str, str, str, str], list] = field(default_factory=dict)  # see candidates()
+    _single: dict[tuple[str, ...], list] = field(default_factory=dict)  # see candidates()
 
     def index(self) -> None:
         """Build the look-up tables the matcher uses (once, at load time)."""
@@ -196,7 +196,7 @@ class Lexicon:
         several tokens (何度も, 頭に来る) walk on, and only while the spelling is still a stem.
         """
         first = tokens[i]
-        key = (first.surface, first.base, first.lemma, first.pos1)
+        key = first[:4]  # (surface, lemma, base, pos1): all that decides what a token can start
         found = self._single.get(key)
         if found is None:
             found = self._first_token(first)
