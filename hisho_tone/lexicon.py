@@ -76,9 +76,9 @@ class Item:
             return i + 1
         if not (self.words or self.surfaces or self.prefixes):
             return -1
-        if tok.surface not in self.stems and tok.base not in self.words and tok.lemma not in self.words and not any(
+        if tok.surface not in self.stems and tok.base not in self.words and tok.lemma not in self.words and not (self.prefixes and any(
             tok.surface.startswith(p) or tok.base.startswith(p) or tok.lemma.startswith(p) or p.startswith(tok.surface) for p in self.prefixes
-        ):
+        )):
             return -1  # cheap rejection before spelling out the tokens
         for text, end, by_surface in spelled[i]:
             if text in self.words or (by_surface and text in self.surfaces):
@@ -151,12 +151,14 @@ class Lexicon:
     regex_entries: list[Entry] = field(default_factory=list)
     regex_filter: re.Pattern[str] | None = None
     longest_literal: int = 1  # spellings need not be longer than this
-    stems: frozenset[str] = frozenset()  # every prefix of every first literal: where a walk may go on
+    stems: frozenset[str] = frozenset()  # every proper prefix of every first literal: where a walk may go on
     _single: dict[tuple[str, ...], list] = field(default_factory=dict)  # see candidates()
+    _pair: dict[tuple[tuple[str, ...], tuple[str, ...]], list] = field(default_factory=dict)  # see candidates()
 
     def index(self) -> None:
         """Build the look-up tables the matcher uses (once, at load time)."""
         self._single.clear()
+        self._pair.clear()
         self.by_literal.clear()
         self.by_prefix.clear()
         self.unkeyed.clear()
@@ -186,7 +188,8 @@ class Lexicon:
                         self.longest_literal = max(self.longest_literal, len(literal))
                     for prefix in item.prefixes:
                         self.longest_literal = max(self.longest_literal, len(prefix))
-        self.stems = frozenset(w[:n] for w in list(self.by_literal) + list(self.by_prefix) for n in range(1, len(w) + 1))
+        # proper prefixes only: a walk goes on while a LONGER literal may still be spelled
+        self.stems = frozenset(w[:n] for w in list(self.by_literal) + list(self.by_prefix) for n in range(1, len(w)))
 
     def candidates(self, tokens: Any, i: int) -> list[tuple[Entry, tuple[Item, ...], int]]:
         """Patterns that may start at tokens[i], with how many tokens their first item covers
@@ -196,39 +199,57 @@ class Lexicon:
         several tokens (何度も, 頭に来る) walk on, and only while the spelling is still a stem.
         """
         first = tokens[i]
-        key = first[:4]  # (surface, lemma, base, pos1): all that decides what a token can start
+        key = first[:5]  # (surface, lemma, base, pos1, pos2): all that decides what a token can start
         found = self._single.get(key)
         if found is None:
             found = self._first_token(first)
             if len(self._single) < 100_000:
                 self._single[key] = found
         acc = first.surface
-        if acc not in self.stems:
+        stems = self.stems
+        if acc not in stems:
             return found
-        found = list(found)
-        by_literal, by_prefix, stems = self.by_literal, self.by_prefix, self.stems
+        if i + 1 < len(tokens):  # most walks stop after one token: those are cached per pair
+            pair = (key, tokens[i + 1][:5])
+            known = self._pair.get(pair)
+            if known is not None:
+                return known
+        walked = None  # copied from the cached list only when the walk finds something
+        by_literal, by_prefix = self.by_literal, self.by_prefix
         for k in range(i + 1, len(tokens)):
             tok = tokens[k]
             covered = k + 1 - i
-            for spelled in {acc + tok.base, acc + tok.lemma}:
-                hits = by_literal.get(spelled)
-                if hits:
-                    found.extend((e, p, covered) for e, p in hits)
+            hits = by_literal.get(acc + tok.base)
+            if tok.lemma != tok.base:
+                hits = (hits or []) + by_literal.get(acc + tok.lemma, [])
             before = len(acc)
             acc += tok.surface
-            hits = by_literal.get(acc)
+            more = by_literal.get(acc)
+            if more:
+                hits = (hits or []) + more
+            if by_prefix:
+                for n in range(before + 1, len(acc) + 1):
+                    more = by_prefix.get(acc[:n])
+                    if more:
+                        hits = (hits or []) + more
             if hits:
-                found.extend((e, p, covered) for e, p in hits)
-            for n in range(before + 1, len(acc) + 1):
-                hits = by_prefix.get(acc[:n])
-                if hits:
-                    found.extend((e, p, covered) for e, p in hits)
+                if walked is None:
+                    walked = list(found)
+                walked.extend((e, p, covered) for e, p in hits)
             if acc not in stems:
+                if k == i + 1 and len(self._pair) < 100_000:  # decided by these two tokens alone
+                    self._pair[pair] = found if walked is None else walked
                 break
-        return found
+        return found if walked is None else walked
 
     def _first_token(self, tok: Any) -> list[tuple[Entry, tuple[Item, ...], int]]:
-        found = [(e, p, 0) for e, p in self.unkeyed + self.by_pos.get(tok.pos1, [])]
+        found = [(e, p, 0) for e, p in self.unkeyed]
+        for e, p in self.by_pos.get(tok.pos1, ()):
+            head = p[0]
+            if head.optional:  # the pattern may also start without this token: let the matcher see
+                found.append((e, p, 0))
+            elif any(tok.pos1 == p1 and (not p2 or tok.pos2 == p2) for p1, p2 in head.pos):
+                found.append((e, p, 1))  # a part-of-speech item covers exactly this token
         for spelled in dict.fromkeys((tok.base, tok.lemma, tok.surface)):
             found.extend((e, p, 1) for e, p in self.by_literal.get(spelled, ()))
         for source in dict.fromkeys((tok.base, tok.surface)):  # 崩* matches 崩す and 崩し
