@@ -17,27 +17,31 @@ POSITIVE = ("yasu", "yorokobi", "suki")
 
 
 @lru_cache(maxsize=1)
-def _lexicon() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
-    """Word → classes, and every proper prefix of every word (so a walk can stop early)."""
+def _lexicon() -> tuple[dict[str, tuple[str, ...]], frozenset[str], frozenset[str]]:
+    """Word → classes, every proper prefix of every word (so a walk can stop early), and both."""
     data = json.loads((resources.files("hisho_tone.data") / "mlask_emotions.json").read_text(encoding="utf-8"))
     index: dict[str, list[str]] = {}
     for cls, words in data["classes"].items():
         for w in words:
             index.setdefault(w, []).append(cls)
     stems = frozenset(w[:n] for w in index for n in range(1, len(w)))
-    return {w: tuple(c) for w, c in index.items()}, stems
+    return {w: tuple(c) for w, c in index.items()}, stems, stems | frozenset(index)
 
 
 def emotion_counts(sentences: list[Sentence]) -> dict[str, int]:
     """How many ML-Ask words of each class the sentences contain (longest match at each token)."""
-    index, stems = _lexicon()
+    index, stems, starts = _lexicon()
     counts: dict[str, int] = {}
     for sent in sentences:
         tokens = sent.tokens
-        i = 0
-        while i < len(tokens):
+        n = len(tokens)
+        after = 0  # a match consumes its tokens: the next one starts after it
+        # only tokens whose base form can begin a word are walked from
+        for i in [k for k, t in enumerate(tokens) if t[2] in starts]:  # t[2]: Token.base
+            if i < after:
+                continue
             acc, found, end = "", None, i + 1
-            for k in range(i, len(tokens)):
+            for k in range(i, n):
                 acc += tokens[k].base
                 if acc in index:
                     found, end = index[acc], k + 1
@@ -46,7 +50,5 @@ def emotion_counts(sentences: list[Sentence]) -> dict[str, int]:
             if found:
                 for cls in found:
                     counts[cls] = counts.get(cls, 0) + 1
-                i = end
-            else:
-                i += 1
+                after = end
     return counts

@@ -57,6 +57,26 @@ def content_tokens(analysis: "Analysis") -> int:
 
 _NEGATORS = frozenset({"ない", "ぬ", "ず"})
 _SKIP_POS = frozenset({"補助記号", "空白"})
+# What featurize needs from a token, cached per (surface, lemma, base, pos1, pos2): whether it
+# points (こそあど), whether it negates, and its lexical lemma with the "w:" feature name (None
+# for tokens the lexical features skip).
+_TOKEN_INFO: dict[tuple[str, ...], tuple[int, int, str | None, str | None]] = {}
+
+
+def _token_info(tok) -> tuple[int, int, str | None, str | None]:
+    surface, pos1 = tok.surface, tok.pos1
+    pointing = int(surface in _DEMONSTRATIVES)
+    negation = int(pos1 == "助動詞" and tok.base in _NEGATORS)
+    if pos1 in _SKIP_POS or tok.pos2 == "固有名詞" or not (pos1 in _CONTENT_POS or surface in _TONE):
+        return pointing, negation, None, None
+    lemma = tok.lemma
+    if not lemma or lemma.isascii():
+        lemma = surface.lower()
+    if lemma.isdigit():
+        lemma = "<num>"
+    return pointing, negation, lemma, "w:" + lemma
+
+
 _EVIDENCE_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞", "代名詞"})
 
 
@@ -108,6 +128,7 @@ def featurize(
     pointing = negations = polite = 0
     lexical: list[str] = []
     add = lexical.append
+    known = _TOKEN_INFO
     for sent in sents:
         sent_text = text[sent.start : sent.end]
         if _POLITE_END.search(sent_text):
@@ -115,22 +136,20 @@ def featurize(
         boilerplate = BOILERPLATE.match(sent_text) is not None
         prev = "<s>"
         for tok in sent.tokens:
-            surface, pos1 = tok.surface, tok.pos1
-            if surface in _DEMONSTRATIVES:
-                pointing += 1
-            if pos1 == "助動詞" and tok.base in _NEGATORS:
-                negations += 1
-            if boilerplate or pos1 in _SKIP_POS or tok.pos2 == "固有名詞":
+            key = tok[:5]
+            info = known.get(key)
+            if info is None:
+                info = _token_info(tok)
+                if len(known) < 200_000:
+                    known[key] = info
+            pointing += info[0]
+            negations += info[1]
+            lemma = info[2]
+            if lemma is None or boilerplate:
                 continue
-            if pos1 in _CONTENT_POS or surface in _TONE:
-                lemma = tok.lemma
-                if not lemma or lemma.isascii():
-                    lemma = surface.lower()
-                if lemma.isdigit():
-                    lemma = "<num>"
-                add("w:" + lemma)
-                add(f"b:{prev}_{lemma}")
-                prev = lemma
+            add(info[3])
+            add(f"b:{prev}_{lemma}")
+            prev = lemma
         if boilerplate:
             continue
         add(f"b:{prev}_</s>")

@@ -60,6 +60,44 @@ def _plain(text: str, start: int, end: int) -> bool:
     return not _SPECIAL.search(chunk) and unicodedata.is_normalized("NFKC", chunk)
 
 
+# Characters NFKC maps to themselves and that never compose with the character before them:
+# printable ASCII, kana, CJK ideographs and the common Japanese punctuation (tests check this).
+_STABLE_RUN = re.compile("[\x20-\x7e\n\t\u3001\u3002\u3005\u300c-\u300f\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fb-\u30fe\u4e00-\u9fff]+")
+
+
+def _combines(ch: str) -> bool:
+    return bool(unicodedata.combining(ch)) or ch in _COMBINING_KANA
+
+
+def _normalize_units(text: str, i: int, end: int, out: list[str], starts: list[int], ends: list[int]) -> str:
+    """Normalise text[i:end] one unit (a character and its combining marks) at a time.
+
+    Returns the last character written ("" when nothing was).
+    """
+    last = ""
+    while i < end:
+        j = i + 1
+        # keep a base character together with the combining marks that follow it
+        while j < end and _combines(text[j]):
+            j += 1
+        chunk = text[i:j]
+        if chunk[0] in _INVISIBLE:
+            i = j
+            continue
+        if j - i == 1:
+            chunk = _clean_char(chunk)
+        else:
+            chunk = "".join(_clean_char(c) for c in chunk)
+        normalized = chunk if chunk.isascii() else unicodedata.normalize("NFKC", chunk)
+        if normalized:
+            out.append(normalized)
+            starts.extend([i] * len(normalized))
+            ends.extend([j] * len(normalized))
+            last = normalized[-1]
+        i = j
+    return last
+
+
 def normalize(text: str, spans: list[tuple[int, int]] | None = None) -> Normalized:
     """Normalise ``text`` (or only the given original ``spans`` of it, joined by newlines).
 
@@ -71,40 +109,37 @@ def normalize(text: str, spans: list[tuple[int, int]] | None = None) -> Normaliz
     if len(spans) == 1 and _plain(text, *spans[0]):
         start, end = spans[0]
         return Normalized(text[start:end], tuple(range(start, end)), tuple(range(start + 1, end + 1)))
-    out: list[str] = []
+    out: list[str] = []  # pieces of the output; ``last`` is its last character
     starts: list[int] = []
     ends: list[int] = []
+    last = ""
     for span_no, (span_start, span_end) in enumerate(spans):
-        if span_no and out and out[-1] != "\n":
+        if span_no and last and last != "\n":
             out.append("\n")
             starts.append(span_start)
             ends.append(span_start)
+            last = "\n"
         if _plain(text, span_start, span_end):  # fast path: copy the span as it is
-            out.extend(text[span_start:span_end])
-            starts.extend(range(span_start, span_end))
-            ends.extend(range(span_start + 1, span_end + 1))
+            if span_start < span_end:
+                out.append(text[span_start:span_end])
+                starts.extend(range(span_start, span_end))
+                ends.extend(range(span_start + 1, span_end + 1))
+                last = text[span_end - 1]
             continue
-        i = span_start
-        while i < span_end:
-            j = i + 1
-            # keep a base character together with the combining marks that follow it
-            while j < span_end and (unicodedata.combining(text[j]) or text[j] in _COMBINING_KANA):
-                j += 1
-            chunk = text[i:j]
-            if chunk[0] in _INVISIBLE:
-                i = j
-                continue
-            if j - i == 1:
-                chunk = _clean_char(chunk)
-            else:
-                chunk = "".join(_clean_char(c) for c in chunk)
-            if chunk.isascii():
-                normalized = chunk
-            else:
-                normalized = unicodedata.normalize("NFKC", chunk)
-            for ch in normalized:
-                out.append(ch)
-                starts.append(i)
-                ends.append(j)
-            i = j
+        pos = span_start
+        # runs of characters NFKC leaves alone are copied whole; the rest goes character by character
+        for m in _STABLE_RUN.finditer(text, span_start, span_end):
+            run_start, run_end = m.span()
+            if run_end < span_end and _combines(text[run_end]):
+                run_end -= 1  # a combining mark after the run belongs with the run's last character
+            if pos < run_start:
+                last = _normalize_units(text, pos, run_start, out, starts, ends) or last
+            if run_start < run_end:
+                out.append(text[run_start:run_end])
+                starts.extend(range(run_start, run_end))
+                ends.extend(range(run_start + 1, run_end + 1))
+                last = text[run_end - 1]
+            pos = max(pos, run_end)
+        if pos < span_end:
+            last = _normalize_units(text, pos, span_end, out, starts, ends) or last
     return Normalized("".join(out), tuple(starts), tuple(ends))

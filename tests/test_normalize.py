@@ -52,3 +52,28 @@ def test_spans_exclude_what_is_outside_them():
     norm = normalize(raw, [(0, 4), (12, 14)])
     assert norm.text == "本文です\n続き"
     assert norm.original_span(5, 7) == (12, 14)
+
+
+def test_characters_copied_without_normalising_are_really_left_alone_by_nfkc():
+    # the slow path copies runs of these characters whole: each must be its own NFKC form and
+    # never a combining mark (a mark would have to join the character before it)
+    import unicodedata
+
+    from hisho_tone.normalize import _STABLE_RUN
+
+    wrong = [
+        hex(c)
+        for c in range(0x110000)
+        if _STABLE_RUN.fullmatch(chr(c)) and (unicodedata.normalize("NFKC", chr(c)) != chr(c) or unicodedata.combining(chr(c)))
+    ]
+    assert wrong == []
+
+
+def test_mixed_text_normalises_runs_and_the_characters_between_them():
+    raw = "（株）ﾃｽﾄ：12/3！テスト\u3099です"
+    norm = normalize(raw)
+    assert norm.text == "(株)テスト:12/3!テスドです"
+    # ド comes from ト plus the combining mark after the run of katakana
+    at = norm.text.index("ド")
+    assert norm.original_span(at, at + 1) == (raw.index("ト\u3099"), raw.index("ト\u3099") + 2)
+    assert norm.original_span(0, 3) == (0, 3)
