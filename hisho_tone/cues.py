@@ -13,6 +13,7 @@ from .tokenize import Sentence, Token
 
 # A sentence that asks something: a question mark, or a polite question ending.
 _QUESTION = re.compile(r"(?:[?？]|(?:ます|です|でしょう|ません|でした|ました)か[。.]?|(?:でしょうか|ませんか|ですか))\s*$")
+_ENDING_CHARS = 8  # longer than any ending _QUESTION matches (sentences carry no trailing space)
 MANY_QUESTIONS_KIND = "many_questions"
 MANY_QUESTIONS_MIN = 3
 
@@ -165,12 +166,14 @@ def detect(text: str, sents: list[Sentence], lex: Lexicon, specifics: list[tuple
     """All cues of normalised ``text``, overlapping cues of one kind merged, sorted by start."""
     ctx = Context(text, lex, specifics)
     found: list[Cue] = []
-    candidates = lex.candidates
+    candidates, cached, stems = lex.candidates, lex.first_token_cache.get, lex.stems
     for sent in sents:
         tokens = sent.tokens
         spelled = _Spellings(tokens, lex.longest_literal)
         for i, tok in enumerate(tokens):
-            found_here = candidates(tokens, i)
+            found_here = cached(tok[:5])  # Token[:5]: the cache key candidates() uses
+            if found_here is None or tok.surface in stems:
+                found_here = candidates(tokens, i)
             if not found_here:  # most tokens start no pattern at all
                 continue
             seen: set[int] = set()
@@ -178,6 +181,15 @@ def detect(text: str, sents: list[Sentence], lex: Lexicon, specifics: list[tuple
                 if id(pattern) in seen:
                     continue
                 seen.add(id(pattern))
+                if covered and len(pattern) > 1:
+                    after = pattern[1]
+                    if after.plain:  # cheap rejection of the token after the first item
+                        k = i + covered
+                        if k >= len(tokens):
+                            continue
+                        nxt = tokens[k]
+                        if nxt.surface not in after.stems and nxt.base not in after.words and nxt.lemma not in after.words:
+                            continue
                 # the index already matched the first item when it knows how far it reaches
                 j = _match(pattern, tokens, spelled, i + covered, 1) if covered else _match(pattern, tokens, spelled, i)
                 if j > i:
@@ -216,7 +228,8 @@ def _many_questions(text: str, sents: list[Sentence], lex: Lexicon) -> list[Cue]
     kind = lex.kinds.get(MANY_QUESTIONS_KIND)
     if kind is None or MANY_QUESTIONS_KIND in lex.disabled:
         return []
-    questions = [s for s in sents if _QUESTION.search(text[s.start : s.end])]
+    # a sentence's ending is all _QUESTION looks at: search only its last few characters
+    questions = [s for s in sents if _QUESTION.search(text[max(s.start, s.end - _ENDING_CHARS) : s.end])]
     if len(questions) < MANY_QUESTIONS_MIN:
         return []
     weight = min(1.0, kind.weight * (len(questions) - MANY_QUESTIONS_MIN + 1))

@@ -131,7 +131,7 @@ def featurize(
     known = _TOKEN_INFO
     for sent in sents:
         sent_text = text[sent.start : sent.end]
-        if _POLITE_END.search(sent_text):
+        if _POLITE_END.search(sent_text[-8:]):  # an ending: its last few characters are enough
             polite += 1
         boilerplate = BOILERPLATE.match(sent_text) is not None
         prev = "<s>"

@@ -64,6 +64,9 @@ class Item:
     any: bool = False
     optional: bool = False
     stems: frozenset[str] = frozenset()  # every prefix of every literal: what a first token may spell
+    # only literals (no prefix, part of speech or wildcard) and not optional: the matcher can
+    # reject a token with three set look-ups before walking the pattern
+    plain: bool = False
 
     def end(self, tokens: Any, i: int, spelled: Any) -> int:
         """Index after the tokens this item covers at ``i``, or -1 when it does not match."""
@@ -152,12 +155,14 @@ class Lexicon:
     regex_filter: re.Pattern[str] | None = None
     longest_literal: int = 1  # spellings need not be longer than this
     stems: frozenset[str] = frozenset()  # every proper prefix of every first literal: where a walk may go on
-    _single: dict[tuple[str, ...], list] = field(default_factory=dict)  # see candidates()
+    # what one token can start, keyed by Token[:5] (filled by candidates(); the matcher reads it
+    # directly for tokens that cannot begin a multi-token spelling)
+    first_token_cache: dict[tuple[str, ...], list] = field(default_factory=dict)
     _pair: dict[tuple[tuple[str, ...], tuple[str, ...]], list] = field(default_factory=dict)  # see candidates()
 
     def index(self) -> None:
         """Build the look-up tables the matcher uses (once, at load time)."""
-        self._single.clear()
+        self.first_token_cache.clear()
         self._pair.clear()
         self.by_literal.clear()
         self.by_prefix.clear()
@@ -200,11 +205,11 @@ class Lexicon:
         """
         first = tokens[i]
         key = first[:5]  # (surface, lemma, base, pos1, pos2): all that decides what a token can start
-        found = self._single.get(key)
+        found = self.first_token_cache.get(key)
         if found is None:
             found = self._first_token(first)
-            if len(self._single) < 100_000:
-                self._single[key] = found
+            if len(self.first_token_cache) < 100_000:
+                self.first_token_cache[key] = found
         acc = first.surface
         stems = self.stems
         if acc not in stems:
@@ -283,7 +288,8 @@ def parse_item(text: str, where: str) -> Item:
         if max(len(alt) - 1, 0) > MAX_SPELLING:
             raise LexiconError(f"{where}: literal {alt!r} is longer than {MAX_SPELLING} characters")
     stems = frozenset(w[:n] for w in words | surfaces for n in range(1, len(w) + 1))
-    return Item(frozenset(words), frozenset(surfaces), tuple(prefixes), tuple(pos), False, optional, stems)
+    plain = not (prefixes or pos or optional)
+    return Item(frozenset(words), frozenset(surfaces), tuple(prefixes), tuple(pos), False, optional, stems, plain)
 
 
 def parse_pattern(text: str, where: str) -> tuple[Item, ...]:

@@ -112,12 +112,15 @@ class Model:
         # unrolled over the five heads: this loop runs for every feature of every draft
         m0, m1, m2, m3, m4 = self._biases
         table = self._table
+        get = table.get
         for name, value in feats.items():
-            row = table.get(name)
-            if row is not None:
-                if value == 1.0:
+            if value == 1.0:
+                row = get(name)
+                if row is not None:
                     m0 += row[0]; m1 += row[1]; m2 += row[2]; m3 += row[3]; m4 += row[4]  # noqa: E702
-                else:
+            elif value:  # a zero adds nothing (many structural features are zero)
+                row = get(name)
+                if row is not None:
                     m0 += row[0] * value; m1 += row[1] * value; m2 += row[2] * value  # noqa: E702
                     m3 += row[3] * value; m4 += row[4] * value  # noqa: E702
         return [m0, m1, m2, m3, m4]
