@@ -51,7 +51,7 @@ def content_tokens(analysis: "Analysis") -> int:
         for sent in analysis.sentences
         if not BOILERPLATE.match(text[sent.start : sent.end])
         for tok in sent.tokens
-        if tok.pos1 in _EVIDENCE_POS
+        if tok[3] in _EVIDENCE_POS  # Token.pos1
     )
 
 

@@ -21,6 +21,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .regex_hint import hinted
+
 CATEGORIES = ("ambiguity", "emotion", "sensitivity", "complexity")
 DATA_PACKAGE = "hisho_tone.data"
 
@@ -170,7 +172,8 @@ class Lexicon:
         self.regex_entries = [e for e in self.entries if e.regexes]
         sentence_regexes = [r.pattern for e in self.regex_entries if e.scope == "sentence" for r in e.regexes]
         try:  # one pass that tells whether any sentence-scoped regex can match at all
-            self.regex_filter = re.compile("|".join(f"(?:{p})" for p in sentence_regexes)) if sentence_regexes else None
+            combined = "|".join(f"(?:{p})" for p in sentence_regexes)
+            self.regex_filter = re.compile(hinted(combined)) if sentence_regexes else None
         except re.error:
             self.regex_filter = re.compile("")  # cannot combine: always run every regex
         for entry in self.entries:
@@ -301,9 +304,11 @@ def parse_pattern(text: str, where: str) -> tuple[Item, ...]:
     return items
 
 
-def _regex(text: str, where: str) -> re.Pattern[str]:
+def _regex(text: str, where: str, fast: bool = False) -> re.Pattern[str]:
+    """Compile a data file's regex; ``fast``: with a first-character hint (same matches, see regex_hint)."""
     try:
-        return re.compile(text)
+        compiled = re.compile(text)
+        return re.compile(hinted(text)) if fast else compiled
     except re.error as exc:
         raise LexiconError(f"{where}: bad regular expression {text!r}: {exc}") from exc
 
@@ -388,8 +393,8 @@ def load_lexicon(extra_entries: list[dict[str, Any]] | None = None, disabled: fr
     lex.softeners = tuple(_regex(p, "shared.toml softeners") for p in shared.get("softeners", []))
     lex.negators = frozenset(shared.get("negators", []))
     lex.model_signal = shared.get("model_signal", {})
-    lex.specifics = tuple(
-        (s["id"], _regex(s["regex"], f"shared.toml specific {s['id']}")) for s in shared.get("specific", [])
+    lex.specifics = tuple(  # these run on every draft: compiled with a first-character hint
+        (s["id"], _regex(s["regex"], f"shared.toml specific {s['id']}", fast=True)) for s in shared.get("specific", [])
     )
     seen: set[str] = set()
     for where, raw in raw_entries + [("config", e) for e in (extra_entries or [])]:

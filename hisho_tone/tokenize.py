@@ -78,16 +78,17 @@ _new = tuple.__new__
 def _tokens_of(chunk: str, offset: int) -> list[Token]:
     tagger = _tagger()
     with _LOCK:
-        lines = tagger.parse(chunk).split("\n")
+        out = tagger.parse(chunk)
+    # every morpheme line has exactly six fields and no field holds a tab or a newline, so the
+    # output (less its closing "EOS") splits into one flat list, read six fields at a time
+    if out.endswith("EOS"):
+        out = out[:-3]
+    fields = iter(out.replace("\n", "\t").split("\t"))
     tokens: list[Token] = []
     add = tokens.append
     pos = 0
     find = chunk.find
-    for line in lines:
-        fields = line.split("\t")
-        if len(fields) != 6:  # the EOS line
-            continue
-        surface, pos1, pos2, c_form, lemma, base = fields
+    for surface, pos1, pos2, c_form, lemma, base in zip(fields, fields, fields, fields, fields, fields):
         # surfaces come in order and MeCab only skips whitespace between them
         at = find(surface, pos)
         if at >= 0:

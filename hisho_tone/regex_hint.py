@@ -1,0 +1,86 @@
+"""A speed hint for the regular expressions that run on every draft: where a match can start.
+
+Python's regex engine scans ahead quickly for a pattern that begins with a literal or a character
+class, but tries every position for the others (a repeat, an alternation of groups, a lookbehind
+first). Prefixing a pattern with a lookahead for the characters its matches can begin with,
+``(?=[…])``, changes no match and gives the engine that fast scan: 「(?:…|・・・?)+」 becomes
+「(?=[…・])(?:(?:…|・・・?)+)」.
+
+The first characters are read from the parsed pattern. Anything the reader does not know (a
+wildcard, a negated class, inline flags, a pattern that can match the empty string) leaves the
+pattern exactly as it was, so a hint can only ever speed a pattern up.
+"""
+
+from __future__ import annotations
+
+import re
+
+try:  # the standard library's own parser (Python 3.11+ names)
+    from re import _constants as _c
+    from re import _parser as _sre
+except ImportError:  # pragma: no cover - older layouts: no hints, same results
+    _c = _sre = None
+
+
+class _Unknown(Exception):
+    """The pattern has something the reader does not follow: leave it alone."""
+
+
+def _class_part(op, av) -> str:
+    if op is _c.LITERAL:
+        return re.escape(chr(av))
+    if op is _c.RANGE:
+        return f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}"
+    if op is _c.CATEGORY:
+        known = {_c.CATEGORY_DIGIT: r"\d", _c.CATEGORY_WORD: r"\w", _c.CATEGORY_SPACE: r"\s"}
+        if av in known:
+            return known[av]
+    raise _Unknown
+
+
+def _firsts(seq, out: list[str]) -> bool:
+    """Add the class parts a match of ``seq`` can start with to ``out``; True if it can be empty."""
+    for op, av in seq:
+        if op is _c.LITERAL:
+            out.append(_class_part(op, av))
+            return False
+        if op is _c.IN:
+            out.extend(_class_part(iop, iav) for iop, iav in av)
+            return False
+        if op is _c.SUBPATTERN:
+            _group, add_flags, del_flags, inner = av
+            if add_flags or del_flags:
+                raise _Unknown
+            if not _firsts(inner, out):
+                return False
+        elif op is _c.BRANCH:
+            empty = False
+            for alternative in av[1]:
+                empty |= _firsts(alternative, out)
+            if not empty:
+                return False
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+            low, _high, inner = av
+            if not _firsts(inner, out) and low > 0:
+                return False
+        elif op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            continue  # zero-width: the match starts with whatever comes next
+        else:
+            raise _Unknown
+    return True
+
+
+def hinted(pattern: str) -> str:
+    """``pattern`` with a lookahead for its first characters in front, or unchanged."""
+    if _sre is None:
+        return pattern
+    try:
+        parsed = _sre.parse(pattern)
+        if parsed.state.flags & ~re.UNICODE:  # inline flags must stay at the very start
+            return pattern
+        parts: list[str] = []
+        if _firsts(parsed.data, parts) or not parts:
+            return pattern
+    except (_Unknown, re.error, RecursionError, TypeError, ValueError):
+        return pattern
+    return f"(?=[{''.join(dict.fromkeys(parts))}])(?:{pattern})"
