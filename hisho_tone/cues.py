@@ -166,14 +166,10 @@ def detect(text: str, sents: list[Sentence], lex: Lexicon, specifics: list[tuple
     """All cues of normalised ``text``, overlapping cues of one kind merged, sorted by start."""
     ctx = Context(text, lex, specifics)
     found: list[Cue] = []
-    candidates, cached, stems = lex.candidates, lex.first_token_cache.get, lex.stems
     for sent in sents:
         tokens = sent.tokens
         spelled = _Spellings(tokens, lex.longest_literal)
-        for i, tok in enumerate(tokens):
-            found_here = cached(tok[:5])  # Token[:5]: the cache key candidates() uses
-            if found_here is None or tok.surface in stems:
-                found_here = candidates(tokens, i)
+        for i, found_here in enumerate(lex.candidates(tokens)):
             if not found_here:  # most tokens start no pattern at all
                 continue
             seen: set[int] = set()
@@ -183,17 +179,13 @@ def detect(text: str, sents: list[Sentence], lex: Lexicon, specifics: list[tuple
                 seen.add(id(pattern))
                 if covered and len(pattern) > 1:
                     after = pattern[1]
-                    if after.plain:  # cheap rejection of the token after the first item
-                        k = i + covered
-                        if k >= len(tokens):
-                            continue
-                        nxt = tokens[k]
-                        if nxt.surface not in after.stems and nxt.base not in after.words and nxt.lemma not in after.words:
-                            continue
+                    # a literal second item that cannot start at the next token: no need to walk
+                    if after.plain and (i + covered >= len(tokens) or after.rejects(tokens[i + covered])):
+                        continue
                 # the index already matched the first item when it knows how far it reaches
                 j = _match(pattern, tokens, spelled, i + covered, 1) if covered else _match(pattern, tokens, spelled, i)
                 if j > i:
-                    start = tok.start
+                    start = tokens[i].start
                     if not _keep(entry, start, tokens[j - 1].end, sent, j, ctx, sents, i):
                         continue
                     found.append(_cue(entry, start, tokens[_extend(tokens, j) - 1].end))

@@ -66,8 +66,8 @@ class Item:
     any: bool = False
     optional: bool = False
     stems: frozenset[str] = frozenset()  # every prefix of every literal: what a first token may spell
-    # only literals (no prefix, part of speech or wildcard) and not optional: the matcher can
-    # reject a token with three set look-ups before walking the pattern
+    # only literals (no prefix, part of speech or wildcard) and not optional: ``rejects`` alone
+    # decides that a token cannot start it, so the matcher may ask before walking the pattern
     plain: bool = False
 
     def end(self, tokens: Any, i: int, spelled: Any) -> int:
@@ -81,9 +81,7 @@ class Item:
             return i + 1
         if not (self.words or self.surfaces or self.prefixes):
             return -1
-        if tok.surface not in self.stems and tok.base not in self.words and tok.lemma not in self.words and not (self.prefixes and any(
-            tok.surface.startswith(p) or tok.base.startswith(p) or tok.lemma.startswith(p) or p.startswith(tok.surface) for p in self.prefixes
-        )):
+        if self.rejects(tok):
             return -1  # cheap rejection before spelling out the tokens
         for text, end, by_surface in spelled[i]:
             if text in self.words or (by_surface and text in self.surfaces):
@@ -91,6 +89,16 @@ class Item:
             if self.prefixes and (by_surface or end == i + 1) and any(text.startswith(p) for p in self.prefixes):
                 return end
         return -1
+
+    def rejects(self, tok: Any) -> bool:
+        """True when no literal or prefix of this item can begin at ``tok`` (a few set look-ups)."""
+        return tok.surface not in self.stems and tok.base not in self.words and tok.lemma not in self.words and not (
+            self.prefixes
+            and any(
+                tok.surface.startswith(p) or tok.base.startswith(p) or tok.lemma.startswith(p) or p.startswith(tok.surface)
+                for p in self.prefixes
+            )
+        )
 
     def literals(self) -> tuple[frozenset[str], tuple[str, ...]] | None:
         """(exact literals, prefixes) a match must start with; None when any token may match."""
@@ -157,14 +165,12 @@ class Lexicon:
     regex_filter: re.Pattern[str] | None = None
     longest_literal: int = 1  # spellings need not be longer than this
     stems: frozenset[str] = frozenset()  # every proper prefix of every first literal: where a walk may go on
-    # what one token can start, keyed by Token[:5] (filled by candidates(); the matcher reads it
-    # directly for tokens that cannot begin a multi-token spelling)
-    first_token_cache: dict[tuple[str, ...], list] = field(default_factory=dict)
+    _single: dict[tuple[str, ...], list] = field(default_factory=dict)  # see candidates()
     _pair: dict[tuple[tuple[str, ...], tuple[str, ...]], list] = field(default_factory=dict)  # see candidates()
 
     def index(self) -> None:
         """Build the look-up tables the matcher uses (once, at load time)."""
-        self.first_token_cache.clear()
+        self._single.clear()
         self._pair.clear()
         self.by_literal.clear()
         self.by_prefix.clear()
@@ -199,47 +205,47 @@ class Lexicon:
         # proper prefixes only: a walk goes on while a LONGER literal may still be spelled
         self.stems = frozenset(w[:n] for w in list(self.by_literal) + list(self.by_prefix) for n in range(1, len(w)))
 
-    def candidates(self, tokens: Any, i: int) -> list[tuple[Entry, tuple[Item, ...], int]]:
-        """Patterns that may start at tokens[i], with how many tokens their first item covers
-        (0: not known yet, the matcher checks it).
+    def candidates(self, tokens: Any) -> list[list[tuple[Entry, tuple[Item, ...], int]]]:
+        """For each position of ``tokens``: the patterns that may start there, with how many
+        tokens their first item covers (0: not known yet, the matcher checks it).
 
         What the first token alone can start is cached per token; only literals that spell
         several tokens (何度も, 頭に来る) walk on, and only while the spelling is still a stem.
         """
-        first = tokens[i]
-        key = first[:5]  # (surface, lemma, base, pos1, pos2): all that decides what a token can start
-        found = self.first_token_cache.get(key)
-        if found is None:
-            found = self._first_token(first)
-            if len(self.first_token_cache) < 100_000:
-                self.first_token_cache[key] = found
-        acc = first.surface
-        stems = self.stems
-        if acc not in stems:
-            return found
+        single, stems = self._single, self.stems
+        out = []
+        for i, first in enumerate(tokens):
+            key = first[:5]  # (surface, lemma, base, pos1, pos2): all that decides what a token can start
+            found = single.get(key)
+            if found is None:
+                found = self._first_token(first)
+                if len(single) < 100_000:
+                    single[key] = found
+            out.append(self._walk(tokens, i, key, found) if first.surface in stems else found)
+        return out
+
+    def _walk(self, tokens: Any, i: int, key: tuple[str, ...], found: list) -> list[tuple[Entry, tuple[Item, ...], int]]:
+        """``found`` plus the literals spelled by tokens[i] and the ones after it."""
         if i + 1 < len(tokens):  # most walks stop after one token: those are cached per pair
             pair = (key, tokens[i + 1][:5])
             known = self._pair.get(pair)
             if known is not None:
                 return known
+        acc = tokens[i].surface
+        stems = self.stems
         walked = None  # copied from the cached list only when the walk finds something
         by_literal, by_prefix = self.by_literal, self.by_prefix
         for k in range(i + 1, len(tokens)):
             tok = tokens[k]
             covered = k + 1 - i
-            hits = by_literal.get(acc + tok.base)
+            hits = list(by_literal.get(acc + tok.base, ()))
             if tok.lemma != tok.base:
-                hits = (hits or []) + by_literal.get(acc + tok.lemma, [])
+                hits += by_literal.get(acc + tok.lemma, ())
             before = len(acc)
             acc += tok.surface
-            more = by_literal.get(acc)
-            if more:
-                hits = (hits or []) + more
-            if by_prefix:
-                for n in range(before + 1, len(acc) + 1):
-                    more = by_prefix.get(acc[:n])
-                    if more:
-                        hits = (hits or []) + more
+            hits += by_literal.get(acc, ())
+            for n in range(before + 1, len(acc) + 1):
+                hits += by_prefix.get(acc[:n], ())
             if hits:
                 if walked is None:
                     walked = list(found)
@@ -307,7 +313,7 @@ def parse_pattern(text: str, where: str) -> tuple[Item, ...]:
 def _regex(text: str, where: str, fast: bool = False) -> re.Pattern[str]:
     """Compile a data file's regex; ``fast``: with a first-character hint (same matches, see regex_hint)."""
     try:
-        compiled = re.compile(text)
+        compiled = re.compile(text)  # the pattern as written must compile, hint or not
         return re.compile(hinted(text)) if fast else compiled
     except re.error as exc:
         raise LexiconError(f"{where}: bad regular expression {text!r}: {exc}") from exc

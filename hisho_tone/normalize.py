@@ -69,6 +69,16 @@ def _combines(ch: str) -> bool:
     return bool(unicodedata.combining(ch)) or ch in _COMBINING_KANA
 
 
+def _copy(text: str, start: int, end: int, out: list[str], starts: list[int], ends: list[int]) -> str:
+    """Copy text[start:end] unchanged, each character mapping to itself; returns the last one."""
+    if start >= end:
+        return ""
+    out.append(text[start:end])
+    starts.extend(range(start, end))
+    ends.extend(range(start + 1, end + 1))
+    return text[end - 1]
+
+
 def _normalize_units(text: str, i: int, end: int, out: list[str], starts: list[int], ends: list[int]) -> str:
     """Normalise text[i:end] one unit (a character and its combining marks) at a time.
 
@@ -120,11 +130,7 @@ def normalize(text: str, spans: list[tuple[int, int]] | None = None) -> Normaliz
             ends.append(span_start)
             last = "\n"
         if _plain(text, span_start, span_end):  # fast path: copy the span as it is
-            if span_start < span_end:
-                out.append(text[span_start:span_end])
-                starts.extend(range(span_start, span_end))
-                ends.extend(range(span_start + 1, span_end + 1))
-                last = text[span_end - 1]
+            last = _copy(text, span_start, span_end, out, starts, ends) or last
             continue
         pos = span_start
         # runs of characters NFKC leaves alone are copied whole; the rest goes character by character
@@ -134,11 +140,7 @@ def normalize(text: str, spans: list[tuple[int, int]] | None = None) -> Normaliz
                 run_end -= 1  # a combining mark after the run belongs with the run's last character
             if pos < run_start:
                 last = _normalize_units(text, pos, run_start, out, starts, ends) or last
-            if run_start < run_end:
-                out.append(text[run_start:run_end])
-                starts.extend(range(run_start, run_end))
-                ends.extend(range(run_start + 1, run_end + 1))
-                last = text[run_end - 1]
+            last = _copy(text, run_start, run_end, out, starts, ends) or last
             pos = max(pos, run_end)
         if pos < span_end:
             last = _normalize_units(text, pos, span_end, out, starts, ends) or last
