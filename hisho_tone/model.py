@@ -104,7 +104,9 @@ class Model:
         # one table feature → weights of all five heads, so scoring is a single pass over the draft
         heads = [self.call, *self.ambiguity, *self.emotion]
         names = set().union(*(h.weights for h in heads))
-        self._table = {n: tuple(h.weights.get(n, 0.0) for h in heads) for n in names}
+        # (written out over the five heads: a generator per name made this most of the cold start)
+        w0, w1, w2, w3, w4 = (h.weights for h in heads)
+        self._table = {n: (w0.get(n, 0.0), w1.get(n, 0.0), w2.get(n, 0.0), w3.get(n, 0.0), w4.get(n, 0.0)) for n in names}
         self._biases = tuple(h.bias for h in heads)
         self._bigrams = frozenset(n[2:] for n in names if n.startswith("c:"))
 
