@@ -190,22 +190,39 @@
     }
   }
 
+  /** The drafts a click or Enter may have sent, or null when the event is no send gesture. */
+  function sentDrafts(event) {
+    const isEnter = event.type === "keydown" && event.key === "Enter" && !event.isComposing;
+    if (!isEnter && !(event.type === "click" && ns.isSendButton(site, event.target))) return null;
+    const target = isEnter ? draftFor(event) : null;
+    if (isEnter && !(target && ns.isTextField(target.editor))) return null; // Enter sends only in chat boxes
+    return target ? [target] : [...drafts.values()];
+  }
+
+  /** Look at the sent drafts' boxes now: an emptied box ends the hint and "Not now". */
+  function checkSent(sent) {
+    for (const draft of sent) {
+      if (draft.editor.isConnected && ns.readDraft(site, draft.editor).length < config.minChars) analyse(draft);
+    }
+  }
+
   /**
    * After a send (button or Enter), the app empties the box from script, with no input event. Look again
    * shortly after, so the hint and "Not now" end with the sent draft even if the user types on at once.
    */
   function onSendGesture(event) {
-    const isEnter = event.type === "keydown" && event.key === "Enter" && !event.isComposing;
-    if (!isEnter && !(event.type === "click" && ns.isSendButton(site, event.target))) return;
-    const target = isEnter ? draftFor(event) : null;
-    if (isEnter && !(target && ns.isTextField(target.editor))) return; // Enter sends only in chat boxes
-    for (const delay of SEND_CHECK_DELAYS_MS) {
-      setTimeout(() => {
-        for (const draft of target ? [target] : drafts.values()) {
-          if (draft.editor.isConnected && ns.readDraft(site, draft.editor).length < config.minChars) analyse(draft);
-        }
-      }, delay);
-    }
+    const sent = sentDrafts(event);
+    if (!sent) return;
+    for (const delay of SEND_CHECK_DELAYS_MS) setTimeout(() => checkSent(sent), delay);
+  }
+
+  /**
+   * The same gesture once the page's own handlers have run (bubble phase): an app that empties the box
+   * at once is seen here, before the next draft can be typed into it.
+   */
+  function afterSendGesture(event) {
+    const sent = sentDrafts(event);
+    if (sent) checkSent(sent);
   }
 
   /** A pointer press outside an open panel closes it (without moving the focus). */
@@ -386,6 +403,8 @@
   document.addEventListener("pointerdown", onPointerDown, listen);
   document.addEventListener("click", onSendGesture, listen);
   document.addEventListener("keydown", onSendGesture, listen);
+  document.addEventListener("click", afterSendGesture, { passive: true });
+  document.addEventListener("keydown", afterSendGesture, { passive: true });
   document.addEventListener("scroll", queuePlace, listen);
   window.addEventListener("resize", queuePlace, { passive: true });
   window.addEventListener("hashchange", onHashChange);
