@@ -15,7 +15,7 @@ from .lexicon import Lexicon, load_lexicon
 from .normalize import Normalized, normalize
 from .prepare import Prepared, prepare
 from .register import detect_register
-from .scoring import DEFAULT_THRESHOLDS, Scores, cue_scores, decide
+from .scoring import DEFAULT_THRESHOLDS, Evidence, Scores, cue_scores, decide
 from .tokenize import Sentence, sentences
 
 # Only this many characters of the original text are analysed; the rest is reported as truncated.
@@ -81,7 +81,7 @@ class Analyzer:
         self.disabled_kinds = user.disabled_kinds | extra.disabled_kinds
         self.allow = user.allow + extra.allow
         self.lexicon: Lexicon = load_lexicon(list(user.phrases + extra.phrases), self.disabled_kinds)
-        self.video_kinds = frozenset(k.id for k in self.lexicon.kinds.values() if k.video)
+        self.evidence = Evidence.of(self.lexicon.kinds)
         from .model import load_model  # local import keeps the module graph acyclic
 
         self.model = load_model(model)
@@ -146,10 +146,13 @@ class Analyzer:
     def advise(self, analysis: Analysis, sensitivity: str = "normal") -> Advice:
         """Score an inspected draft and explain the verdict."""
         scores, feats = self._scored(analysis)
-        recommendation = decide(scores, analysis.cues, self.video_kinds, self.thresholds(sensitivity))
+        recommendation = decide(scores, analysis.cues, self.evidence, self.thresholds(sensitivity))
         reasons = self.reasons(analysis)
         if not reasons and recommendation != "text":
+            # no cue: the model's strongest word is shown, and with nothing to show the draft is text
             reasons = self._model_reasons(analysis, scores, feats)
+            if not reasons:
+                recommendation = "text"
         top_category = _top_category(analysis.cues)
         return Advice(
             recommendation=recommendation,

@@ -127,6 +127,8 @@ def _data_dir(value: str | None) -> Path:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    if args.unlabeled:
+        return _evaluate_unlabeled(args)
     try:
         from hisho_tone_models.corpus import read_jsonl
         from hisho_tone_models.metrics import evaluate, format_report
@@ -155,6 +157,29 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     else:
         print(f"model {analyzer.model.id} on {path}")
         print(format_report(metrics))
+    return 0
+
+
+def _evaluate_unlabeled(args: argparse.Namespace) -> int:
+    """Share of each recommendation on unlabeled texts, and the reason kinds behind call/video."""
+    from .analyzer import Analyzer
+    from .noise import NoiseReport, read_texts
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"ファイルが見つかりません: {path}")
+    analyzer = Analyzer(config=False, model=args.model or "default")
+    report = NoiseReport()
+    for i, text in enumerate(read_texts(path), 1):
+        report.add(text, analyzer.analyze(text, channel=args.channel, sensitivity=args.sensitivity), keep_examples=0 if args.json else 5)
+        if i % 1000 == 0 and not args.json:
+            print(f"  {i} texts", file=sys.stderr)
+    if not report.texts:
+        raise CliError(f"{path} にテキストがありません")
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(report.format(f"{path} (model {analyzer.model.id if analyzer.model else 'cues'}, {args.channel}, sensitivity {args.sensitivity})"))
     return 0
 
 
@@ -251,8 +276,14 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=20261126, help="seed of the family-grouped split")
     train.set_defaults(func=cmd_train)
 
-    evaluate = sub.add_parser("evaluate", help="measure the model on a labeled JSONL file", description="Print ROC-AUC, macro-F1, Spearman and calibration for a labeled JSONL file (fields: id, channel, text, call, ambiguity, emotion).")
-    evaluate.add_argument("file", metavar="FILE.jsonl", help="labeled messages, one JSON object per line")
+    evaluate = sub.add_parser(
+        "evaluate", help="measure the model on labeled messages, or its noise on unlabeled text",
+        description="Print ROC-AUC, macro-F1, Spearman and calibration for a labeled JSONL file (fields: id, channel, text, call, "
+        "ambiguity, emotion); with --unlabeled, the share of each recommendation on any texts and the reason kinds behind call/video.",
+    )
+    evaluate.add_argument("file", metavar="FILE", help="labeled JSONL; with --unlabeled, one text per line or JSONL with a 'text' field")
+    evaluate.add_argument("--unlabeled", action="store_true", help="FILE has no labels: print how often each recommendation is given (check the noise on your own archive)")
+    evaluate.add_argument("--channel", choices=CHANNELS, default="chat", help="with --unlabeled: the channel to analyse the texts as (default chat)")
     evaluate.add_argument("--model", default=None, help="a model JSON (default: the shipped model)")
     evaluate.add_argument("--sensitivity", choices=SENSITIVITIES, default="normal", help="which threshold to score macro-F1 at")
     evaluate.add_argument("--json", action="store_true", help="print the metrics as JSON")

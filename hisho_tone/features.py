@@ -4,8 +4,6 @@ A feature vector is a sparse ``dict[str, float]``:
   ``cue:<kind>``, ``cat:<category>``      cue strengths (from the lexicons)
   ``s:<name>``                          structure (length, questions, specifics, punctuation, register…)
   ``w:<lemma>``, ``b:<lemma>_<lemma>``     content lemmas and lemma bigrams of the writer's own text
-  ``c:<two chars>``                     character bigrams (no digits), which carry colloquial and
-                                        conjugated forms the dictionary splits differently
   ``x:<name>``                          interactions (e.g. a request with nothing concrete in it)
   ``e:<class>``                         ML-Ask emotion-lexicon counts (ten classes, and negative/positive)
 """
@@ -31,7 +29,6 @@ _POLITE_END = re.compile(r"(?:です|ます|ください|でしょう|ません)
 _LIST_ITEM = re.compile(r"(?m)^\s*(?:\d+[.)．）]|[①-⑳]|[・•●■◆▼-]\s?)")
 # こそあど words: a draft that points (あれ, その件, こちら) more than it names is harder to act on.
 _DEMONSTRATIVES = frozenset("これ それ あれ どれ この その あの どの こちら そちら あちら こっち そっち あっち ここ そこ あそこ こんな そんな あんな".split())
-_HAS_DIGIT = re.compile(r"\d").search
 _REQUEST = re.compile(r"お願い|ください|下さい|てほしい|て欲しい|といて|ておいて|てもらえ|ていただけ|頂けます|もらえる|ちょうだい|よろしく")
 _QUESTION = re.compile(r"[?？]|(?:ですか|ますか|でしょうか|ませんか)")
 # Set phrases that open and close business messages: they say nothing about this draft, and
@@ -80,14 +77,13 @@ def _token_info(tok) -> tuple[int, int, str | None, str | None]:
 _EVIDENCE_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞", "代名詞"})
 
 
-def featurize(
-    analysis: "Analysis", vocabulary: Container[str] | None = None, bigrams: frozenset[str] | None = None
-) -> dict[str, float]:
+def featurize(analysis: "Analysis", vocabulary: Container[str] | None = None) -> dict[str, float]:
     """The model's view of a draft. Values stay roughly within [0, 1] so weights are comparable.
 
-    ``vocabulary`` and ``bigrams``: at inference, the model's feature names and its character
-    bigrams; lexical features outside them are not built at all (they would weigh nothing).
-    Training passes neither and sees every feature.
+    ``vocabulary``: at inference, the model's feature names; lexical features outside it are not
+    built at all (they would weigh nothing). Training passes none and sees every feature.
+    (Character bigrams were dropped: fitted on a few writers' messages, they learned who wrote the
+    corpus and flagged ordinary sentences of real people.)
     """
     text = analysis.norm.text
     feats: dict[str, float] = {"s:bias_one": 1.0}
@@ -150,17 +146,8 @@ def featurize(
             add(info[3])
             add(f"b:{prev}_{lemma}")
             prev = lemma
-        if boilerplate:
-            continue
-        add(f"b:{prev}_</s>")
-        grams = {sent_text[i : i + 2] for i in range(len(sent_text) - 1)}  # character bigrams
-        if bigrams is not None:
-            for gram in grams & bigrams:  # the model's only
-                feats["c:" + gram] = 1.0
-            continue
-        for gram in grams:
-            if not (gram.isascii() or _HAS_DIGIT(gram)):
-                add("c:" + gram)
+        if not boilerplate:
+            add(f"b:{prev}_</s>")
     feats["s:demonstratives"] = min(pointing, 4) / 2.0
     feats["s:negations"] = min(negations, 4) / 2.0
     if sents:

@@ -19,7 +19,8 @@ from .scoring import Scores
 if TYPE_CHECKING:
     from .analyzer import Analysis
 
-FORMAT = "hisho-tone-model/1"
+FORMAT = "hisho-tone-model/2"  # feature names once, one weight column per head
+FORMATS = ("hisho-tone-model/1", FORMAT)  # /1: a {feature: weight} mapping per head (small hand-made models)
 SHIPPED = "model.json"  # inside the hisho_tone_models package (the repository's models/ folder)
 
 
@@ -32,6 +33,11 @@ def _sigmoid(z: float) -> float:
         return 1.0 / (1.0 + math.exp(-z))
     e = math.exp(z)
     return e / (1.0 + e)
+
+
+def _logit(p: float) -> float:
+    p = min(1.0 - 1e-6, max(1e-6, p))
+    return math.log(p / (1.0 - p))
 
 
 def _calibration(data: dict[str, Any]) -> Callable[[float], float]:
@@ -55,37 +61,87 @@ def _calibration(data: dict[str, Any]) -> Callable[[float], float]:
     return lambda z: _sigmoid(a * z + b)
 
 
+def _prior_shift(data: dict[str, Any] | None) -> Callable[[float], float]:
+    """Probability at the training prevalence → probability at the deployment prevalence.
+
+    The calibration learns how often a call is right among the training messages, where calls are
+    far more common than in a real working day; Bayes' rule moves the odds to the stated
+    deployment prevalence (``{"training": 0.42, "deployment": 0.08}``) without changing the ranking.
+    """
+    if not data:
+        return lambda p: p
+    shift = _logit(float(data["deployment"])) - _logit(float(data["training"]))
+    return lambda p: _sigmoid(_logit(p) + shift) if 0.0 < p < 1.0 else p
+
+
 class Linear:
     """A logistic head: bias + Σ weight·feature."""
 
     __slots__ = ("bias", "weights")
 
-    def __init__(self, data: dict[str, Any], where: str):
+    def __init__(self, bias: float, weights: dict[str, float]):
+        self.bias = bias
+        self.weights = weights
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any], where: str) -> "Linear":
+        """A format /1 head: ``{"bias": b, "weights": {feature: weight}}``."""
         try:
-            self.bias = float(data["bias"])
-            self.weights = {str(k): float(v) for k, v in data["weights"].items()}
+            return cls(float(data["bias"]), {str(k): float(v) for k, v in data["weights"].items()})
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ModelError(f"{where}: a head needs 'bias' and 'weights' ({exc})") from exc
 
-    def margin(self, feats: dict[str, float]) -> float:
-        w = self.weights
-        return self.bias + sum(w[k] * v for k, v in feats.items() if k in w)
+    @classmethod
+    def from_column(cls, data: dict[str, Any], names: list[str], where: str) -> "Linear":
+        """A format /2 head: ``{"bias": b, "weights": [one weight per name in "features"]}``."""
+        try:
+            column = [float(v) for v in data["weights"]]
+            bias = float(data["bias"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(f"{where}: a head needs 'bias' and a 'weights' column ({exc})") from exc
+        if len(column) != len(names):
+            raise ModelError(f"{where}: {len(column)} weights for {len(names)} features")
+        return cls(bias, {n: w for n, w in zip(names, column) if w})
+
+
+def _heads(data: dict[str, Any], where: str) -> tuple[Linear, list[Linear], list[Linear]]:
+    """The call head and the two ordinal heads each of ambiguity and emotion, in either format."""
+    if data["format"] == FORMAT:
+        names = data["features"]
+        if not isinstance(names, list) or len(set(names)) != len(names):
+            raise ModelError(f"{where}: 'features' must be a list of unique names")
+        heads = data["heads"]
+
+        def make(h: Any, label: str) -> Linear:
+            return Linear.from_column(h, names, f"{where} {label}")
+    else:
+        heads = data
+
+        def make(h: Any, label: str) -> Linear:
+            return Linear.from_mapping(h, f"{where} {label}")
+
+    return (
+        make(heads["call"], "call"),
+        [make(h, "ambiguity") for h in heads["ambiguity"]],
+        [make(h, "emotion") for h in heads["emotion"]],
+    )
 
 
 class Model:
     """The three heads (call, ambiguity, emotion), calibration and thresholds per sensitivity."""
 
     def __init__(self, data: dict[str, Any], where: str = "model"):
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
+        if not isinstance(data, dict) or data.get("format") not in FORMATS:
             raise ModelError(f"{where}: not a hisho-tone model (expected format {FORMAT!r})")
         try:
             self.id = str(data["id"])
-            self.call = Linear(data["call"], f"{where} call")
-            self.calibration = _calibration(data["calibration"])
-            self.ambiguity = [Linear(h, f"{where} ambiguity") for h in data["ambiguity"]]
-            self.emotion = [Linear(h, f"{where} emotion") for h in data["emotion"]]
+            self.call, self.ambiguity, self.emotion = _heads(data, where)
+            calibrate, shift = _calibration(data["calibration"]), _prior_shift(data.get("prevalence"))
+            self.calibration = lambda z: shift(calibrate(z))
             self._thresholds = {k: (float(v["care"]), float(v["call"])) for k, v in data["thresholds"].items()}
         except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, ModelError):
+                raise
             raise ModelError(f"{where}: missing or malformed field ({exc})") from exc
         thread = data.get("thread")
         try:
@@ -108,7 +164,6 @@ class Model:
         w0, w1, w2, w3, w4 = (h.weights for h in heads)
         self._table = {n: (w0.get(n, 0.0), w1.get(n, 0.0), w2.get(n, 0.0), w3.get(n, 0.0), w4.get(n, 0.0)) for n in names}
         self._biases = tuple(h.bias for h in heads)
-        self._bigrams = frozenset(n[2:] for n in names if n.startswith("c:"))
 
     def _margins(self, feats: dict[str, float]) -> list[float]:
         # unrolled over the five heads: this loop runs for every feature of every draft
@@ -133,12 +188,9 @@ class Model:
     def thread_thresholds(self, sensitivity: str) -> tuple[float, float]:
         return self.thread["thresholds"][sensitivity]
 
-    def probability(self, feats: dict[str, float]) -> float:
-        return self.calibration(self.call.margin(feats))
-
     def features(self, analysis: "Analysis") -> dict[str, float]:
         """The draft's features, built only as far as this model has weights for them."""
-        return featurize(analysis, self._table, self._bigrams)
+        return featurize(analysis, self._table)
 
     def score(self, analysis: "Analysis", feats: dict[str, float] | None = None) -> Scores:
         """The three rounded scores (pass ``feats`` from ``features()`` to avoid building them twice)."""

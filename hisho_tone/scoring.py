@@ -43,16 +43,54 @@ def cue_scores(cues: list[Cue]) -> Scores:
     return Scores(round(call, 4), round(ambiguity, 4), round(emotion, 4))
 
 
-def decide(scores: Scores, cues: list[Cue], video_kinds: frozenset[str], thresholds: tuple[float, float]) -> str:
-    """Map scores to text | text_with_care | call | video."""
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Which cue kinds count how much as evidence for a call (from the kinds' data, see Kind)."""
+
+    weak: frozenset[str] = frozenset()
+    decisive: frozenset[str] = frozenset()
+    video: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, kinds) -> "Evidence":
+        """From a lexicon's ``kinds`` mapping (kind id → Kind)."""
+        return cls(
+            weak=frozenset(k.id for k in kinds.values() if k.evidence == "weak"),
+            decisive=frozenset(k.id for k in kinds.values() if k.evidence == "decisive"),
+            video=frozenset(k.id for k in kinds.values() if k.video),
+        )
+
+
+# a cue this strong or stronger counts for the decisive and video rules (weaker matches are hints)
+STRONG_CUE = 0.5
+
+
+def decide(scores: Scores, cues: list[Cue], evidence: Evidence, thresholds: tuple[float, float]) -> str:
+    """Map scores to text | text_with_care | call | video, evidence first.
+
+    The model's probability sets the level, and the cues the writer can see bound it: no cue at all
+    gives at most text_with_care (the caller adds a model_signal reason or falls back to text); weak
+    kinds alone (a hedge, an intensifier, ！？) give at most text_with_care unless two different weak
+    kinds come together; a decisive kind (termination, serious mistake, health news, a complaint
+    about a person) lifts any draft the model finds at all risky (care or above) to a call, however
+    formally it is worded.
+    """
     care, call = thresholds
     p = scores.call_probability
-    if p < care:
-        return "text"
-    if p < call:
-        return "text_with_care"
+    level = "text" if p < care else "text_with_care" if p < call else "call"
+    if level == "text":
+        return level
+    kinds = {c.kind for c in cues}
+    if any(c.kind in evidence.decisive and c.weight >= STRONG_CUE for c in cues):
+        level = "call"
+    elif level == "call":
+        weak_only = not (kinds - evidence.weak)
+        if not kinds or (weak_only and len(kinds) < 2):
+            level = "text_with_care"
+    if level != "call":
+        return level
     # face-to-face grade only for the topics DESIGN.md names (serious apology, termination,
     # serious mistakes, health and family, conflict between people): anger alone asks for a call
-    if any(c.kind in video_kinds and c.weight >= 0.5 for c in cues):
+    if any(c.kind in evidence.video and c.weight >= STRONG_CUE for c in cues):
         return "video"
     return "call"

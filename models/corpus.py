@@ -52,3 +52,23 @@ def load_messages(data_dir: Path = DATA_DIR) -> list[dict[str, Any]]:
         dup = sorted({i for i in ids if ids.count(i) > 1})[:5]
         raise CorpusError(f"duplicate ids: {dup}")
     return rows
+
+
+REAL_FILE = "real/real_sentences.jsonl"
+SPLITS = ("train", "test")
+
+
+def load_real(data_dir: Path = DATA_DIR) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Hand-labeled real sentences (KeiCO, Tanaka): (train, frozen test); empty lists when absent.
+
+    The test split is frozen: it was drawn once by family and no training step, threshold or
+    tuning reads it (only the card's figures do).
+    """
+    path = Path(data_dir) / REAL_FILE
+    if not path.is_file():
+        return [], []
+    rows = read_jsonl(path)
+    for n, row in enumerate(rows, 1):
+        if row.get("split") not in SPLITS:
+            raise CorpusError(f"{path}:{n}: split must be one of {', '.join(SPLITS)}")
+    return [r for r in rows if r["split"] == "train"], [r for r in rows if r["split"] == "test"]

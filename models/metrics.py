@@ -38,13 +38,20 @@ def _spearman(scores: Sequence[float], levels: Sequence[int]) -> float:
 
 
 def evaluate(rows: list[dict[str, Any]], preds: list[dict[str, float]], call_threshold: float) -> dict[str, Any]:
-    """Metrics of predictions (``call_probability``, ``ambiguity``, ``emotional_weight``) against labels."""
+    """Metrics of predictions (``call_probability``, ``ambiguity``, ``emotional_weight`` and, from
+    ``analyze()``, ``recommendation``) against labels. A message counts as told to call when its
+    recommendation is call or video; without a recommendation, when its probability reaches
+    ``call_threshold``."""
     labels = [bool(r["call"]) for r in rows]
     probs = [p["call_probability"] for p in preds]
-    decided = [p >= call_threshold for p in probs]
+    decided = [p["recommendation"] in ("call", "video") if "recommendation" in p else p["call_probability"] >= call_threshold for p in preds]
     result: dict[str, Any] = {
         "n": len(rows),
         "call_rate": sum(labels) / len(labels) if labels else float("nan"),
+        "call_rate_predicted": sum(decided) / len(decided) if decided else float("nan"),
+        "recall": sum(d and y for d, y in zip(decided, labels)) / max(1, sum(labels)),
+        "precision": sum(d and y for d, y in zip(decided, labels)) / max(1, sum(decided)),
+        "false_alarm": sum(d and not y for d, y in zip(decided, labels)) / max(1, len(labels) - sum(labels)),
         "roc_auc": float(roc_auc_score(labels, probs)) if len(set(labels)) == 2 else float("nan"),
         "macro_f1": float(f1_score(labels, decided, average="macro")),
         "accuracy": sum(d == y for d, y in zip(decided, labels)) / len(labels),
