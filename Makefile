@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check train evaluate bench extension clean
+.PHONY: run test check train noise evaluate bench extension clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ check: $(STAMP)  ## analyse TEXT from the command line: make check TEXT='例の�
 
 train: $(STAMP)  ## retrain the shipped model from models/data
 	$(BIN)/hisho-tone train
+
+noise: $(STAMP)  ## how often the shipped model tells real sentences (shared/data) to call
+	$(BIN)/python -m hisho_tone_models.noise
 
 bench: $(STAMP)  ## speed benchmarks (ratios against a same-run baseline)
 	$(BIN)/python benchmarks/bench_analyze.py

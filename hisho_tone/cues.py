@@ -125,6 +125,8 @@ def _keep(entry: Entry, start: int, end: int, sent: Sentence, after: int, ctx: C
         for m in allow.finditer(sent_text):
             if m.start() + sent.start < end and m.end() + sent.start > start:
                 return False
+    if entry.requires and not any(r.search(sent_text) for r in entry.requires):
+        return False
     if entry.max_message_chars and ctx.length > entry.max_message_chars:
         return False
     if entry.standalone:
@@ -167,6 +169,7 @@ def detect(text: str, sents: list[Sentence], lex: Lexicon, specifics: list[tuple
     ctx = Context(text, lex, specifics)
     found: list[Cue] = []
     for sent in sents:
+        here = len(found)  # this sentence's cues are found[here:]
         tokens = sent.tokens
         spelled = _Spellings(tokens, lex.longest_literal)
         for i, found_here in enumerate(lex.candidates(tokens)):
@@ -194,11 +197,20 @@ def detect(text: str, sents: list[Sentence], lex: Lexicon, specifics: list[tuple
             for entry in lex.regex_entries:
                 if entry.scope == "sentence":
                     found.extend(_regex_cues(entry, sent_text, sent.start, sent, ctx, sents))
+        if lex.only_with:
+            found[here:] = _with_company(found[here:], lex.only_with)
     for entry in lex.regex_entries:
         if entry.scope == "message" and sents:
             found.extend(_regex_cues(entry, text, 0, None, ctx, sents))
     found.extend(_many_questions(text, sents, lex))
     return _merge(found)
+
+
+def _with_company(cues: list[Cue], only_with: dict[str, frozenset[str]]) -> list[Cue]:
+    """Drop the cues whose entry needs another kind in the same sentence and has none
+    (an intensifier in praise: 本当に、お酒がお好きなんですね)."""
+    kinds = {c.kind for c in cues}
+    return [c for c in cues if c.entry_id not in only_with or not only_with[c.entry_id].isdisjoint(kinds - {c.kind})]
 
 
 def _regex_cues(entry: Entry, haystack: str, offset: int, sent: Sentence | None, ctx: Context, sents: list[Sentence]) -> list[Cue]:

@@ -10,6 +10,11 @@ Pattern mini-language (one string per pattern, items separated by spaces):
   ``*``           any one token
   ``X?``          the item is optional
 Regular expressions (``regex = [...]``) match the normalised sentence text instead.
+
+Conditions an entry may add: ``allows`` (regexes: a match overlapping the phrase cancels it),
+``requires`` (regexes: the sentence must match one), ``only_with`` (kinds: another cue of one of
+them must fire in the same sentence, for words that only intensify), ``unless_specific``,
+``unless_negated``, ``unless_positive``, ``unless_softened``, ``standalone``, ``max_message_chars``.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from typing import Any
 from .regex_hint import hinted
 
 CATEGORIES = ("ambiguity", "emotion", "sensitivity", "complexity")
+EVIDENCE = ("weak", "substantive", "decisive")  # a kind's `evidence` (see Kind)
 DATA_PACKAGE = "hisho_tone.data"
 
 
@@ -118,6 +124,10 @@ class Kind:
     hint: str
     weight: float
     video: bool = False  # high-stakes kinds that warrant a face-to-face-grade conversation
+    # How much a cue of this kind counts as evidence for a call (see scoring.decide):
+    # "weak" never lifts a draft to call alone, "substantive" can, "decisive" lifts it to call
+    # as soon as the model sees any risk at all (termination, serious mistakes, health news…).
+    evidence: str = "substantive"
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +143,8 @@ class Entry:
     message: str
     hint: str
     allows: tuple[re.Pattern[str], ...]
+    requires: tuple[re.Pattern[str], ...]  # the sentence must match one of these (when any)
+    only_with: frozenset[str]  # another cue of one of these kinds must fire in the same sentence
     unless_specific: str  # "", "near" (next to the phrase), "sentence" or "message"
     scope: str  # regexes run on each "sentence" (default) or on the whole "message"
     unless_negated: bool
@@ -163,6 +175,7 @@ class Lexicon:
     by_pos: dict[str, list[tuple[Entry, tuple[Item, ...]]]] = field(default_factory=dict)
     regex_entries: list[Entry] = field(default_factory=list)
     regex_filter: re.Pattern[str] | None = None
+    only_with: dict[str, frozenset[str]] = field(default_factory=dict)  # entry id -> kinds it needs beside it
     longest_literal: int = 1  # spellings need not be longer than this
     stems: frozenset[str] = frozenset()  # every proper prefix of every first literal: where a walk may go on
     _single: dict[tuple[str, ...], list] = field(default_factory=dict)  # see candidates()
@@ -176,6 +189,7 @@ class Lexicon:
         self.by_prefix.clear()
         self.unkeyed.clear()
         self.regex_entries = [e for e in self.entries if e.regexes]
+        self.only_with = {e.id: e.only_with for e in self.entries if e.only_with}
         sentence_regexes = [r.pattern for e in self.regex_entries if e.scope == "sentence" for r in e.regexes]
         try:  # one pass that tells whether any sentence-scoped regex can match at all
             combined = "|".join(f"(?:{p})" for p in sentence_regexes)
@@ -345,6 +359,9 @@ def make_entry(raw: dict[str, Any], kinds: dict[str, Kind], where: str) -> Entry
         unless_specific = "sentence"
     if unless_specific not in ("", False, "near", "sentence", "message"):
         raise LexiconError(f"{where}: unless_specific must be 'near', 'sentence' or 'message'")
+    only_with = _str_list(raw, "only_with", where)
+    if unknown := [k for k in only_with if k not in kinds]:
+        raise LexiconError(f"{where}: only_with names unknown kinds {unknown}")
     scope = raw.get("scope", "sentence")
     if scope not in ("sentence", "message"):
         raise LexiconError(f"{where}: scope must be 'sentence' or 'message'")
@@ -358,6 +375,8 @@ def make_entry(raw: dict[str, Any], kinds: dict[str, Kind], where: str) -> Entry
         message=raw.get("message", kind.message),
         hint=raw.get("hint", kind.hint),
         allows=tuple(_regex(a, where) for a in _str_list(raw, "allows", where)),
+        requires=tuple(_regex(a, where) for a in _str_list(raw, "requires", where)),
+        only_with=frozenset(only_with),
         unless_specific=unless_specific or "",
         scope=scope,
         unless_negated=bool(raw.get("unless_negated", False)),
@@ -389,9 +408,12 @@ def load_lexicon(extra_entries: list[dict[str, Any]] | None = None, disabled: fr
         for kind_id, k in data.get("kinds", {}).items():
             if kind_id in lex.kinds:
                 raise LexiconError(f"{name}: kind {kind_id!r} is defined twice")
+            evidence = k.get("evidence", "substantive")
+            if evidence not in EVIDENCE:
+                raise LexiconError(f"{name}: kind {kind_id!r}: evidence must be one of {', '.join(EVIDENCE)}, not {evidence!r}")
             lex.kinds[kind_id] = Kind(
                 kind_id, category, k.get("label", kind_id), k["message"], k.get("hint", ""),
-                float(k.get("weight", 0.5)), bool(k.get("video", False)),
+                float(k.get("weight", 0.5)), bool(k.get("video", False)), evidence,
             )
         raw_entries.extend((name, e) for e in data.get("cue", []))
     shared = _read_toml("shared.toml")

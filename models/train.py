@@ -37,6 +37,7 @@ CARE_RATIO = 0.55  # text_with_care starts at this fraction of the call threshol
 # The share of drafts that deserve a call in a real working day (DESIGN.md: perhaps one in ten or
 # twenty). The corpus is about half calls; probabilities are moved to this prevalence.
 DEPLOYMENT_PREVALENCE = 0.08
+CORPUS_ONLY_HEADS = ("ambiguity",)
 WEIGHT_DIGITS = 4  # weights are rounded to this many decimals in model.json
 
 
@@ -309,8 +310,11 @@ def train(data_dir: Path = DATA_DIR, out: Path | None = MODELS_DIR / "model.json
     log("[4/7] ambiguity and emotion (ordinal: level ≥ 1, level ≥ 2)")
     heads: dict[str, list[dict[str, Any]]] = {}
     for target in ("ambiguity", "emotion"):
-        levels = np.array([r[target] for r in fit_rows])
-        heads[target] = [_head(m) for m in _ordinal_heads(X, levels, groups, target)]
+        # ambiguity is learned from the corpus alone: a single real sentence, judged out of its
+        # conversation, is almost always "specific" and would teach the head that nothing is vague
+        rows_used = ~real if target in CORPUS_ONLY_HEADS else np.ones(len(fit_rows), dtype=bool)
+        levels = np.array([r[target] for r in fit_rows])[rows_used]
+        heads[target] = [_head(m) for m in _ordinal_heads(X[rows_used], levels, groups[rows_used], target)]
 
     log("[5/7] thresholds per sensitivity (out-of-fold decisions, corpus and real sentences)")
     thresholds, chosen = _thresholds(oof_probs, [bool(v) for v in y], cues, [bool(v) for v in real])
