@@ -37,6 +37,7 @@ CARE_RATIO = 0.55  # text_with_care starts at this fraction of the call threshol
 # The share of drafts that deserve a call in a real working day (DESIGN.md: perhaps one in ten or
 # twenty). The corpus is about half calls; probabilities are moved to this prevalence.
 DEPLOYMENT_PREVALENCE = 0.08
+HIGH_NOISE = 1.5  # sensitivity "high" may tell this many times as many real sentences to call as "normal"
 CORPUS_ONLY_HEADS = ("ambiguity",)
 WEIGHT_DIGITS = 4  # weights are rounded to this many decimals in model.json
 
@@ -193,9 +194,9 @@ def _thresholds(probs: list[float], labels: list[bool], cues: list[list[Any]], r
     """Call thresholds per sensitivity from out-of-fold decisions, the evidence rules included.
 
     ``normal`` maximises the mean of the macro-F1 on the corpus and on the real sentences (a model
-    that is right on the corpus and loud on real text loses half its score); ``high`` is the
-    highest threshold below it that catches 95 % of the corpus calls while telling no more than
-    twice as many real sentences to call; ``low`` the lowest above it with corpus precision ≥ 0.97.
+    that is right on the corpus and loud on real text loses half its score); ``high`` catches the
+    most corpus calls among thresholds below it that tell at most ``HIGH_NOISE`` times as many real
+    sentences to call; ``low`` is the lowest above it with corpus precision ≥ 0.97.
     Returns the thresholds and the table they were chosen from (for the card).
     """
     from sklearn.metrics import f1_score
@@ -224,8 +225,8 @@ def _thresholds(probs: list[float], labels: list[bool], cues: list[list[Any]], r
         log("  t={t:.3f} corpus F1 {corpus_f1:.3f} recall {corpus_recall:.3f} precision {corpus_precision:.3f} | real F1 {real_f1:.3f} rate {real_rate:.3f} precision {real_precision:.3f}".format(**r))
     normal = max(table, key=lambda r: (round(r["score"], 4), r["t"]))
     high = max(
-        [r for r in table if r["t"] <= normal["t"] and r["corpus_recall"] >= 0.95 and r["real_rate"] <= 2 * normal["real_rate"]] or [normal],
-        key=lambda r: r["t"],
+        [r for r in table if r["t"] <= normal["t"] and r["real_rate"] <= HIGH_NOISE * normal["real_rate"]],
+        key=lambda r: (round(r["corpus_recall"], 4), r["t"]),
     )
     low = min([r for r in table if r["t"] >= normal["t"] and r["corpus_precision"] >= 0.97] or [normal], key=lambda r: r["t"])
     thresholds = {
