@@ -84,44 +84,78 @@
       hosts: ["www.chatwork.com", "kcw.kddi.ne.jp"], // KDDI Chatwork serves the same web app
       // The message box: <textarea id="_chatText" name="chat"> inside #_chatSendArea. The id has been stable
       // since the jQuery-era UI (e.g. Rasukarusan/chatwork-tag-menu, ngiyshhk/chrome-extension) through the
-      // current React app (a 2026 DOM survey of Chatwork web _v=1.80a lists #_chatText, #_timeLine).
+      // current React app (chatwork_helper src/dom/selectors.ts 2026-06: "ID は新 UI でも維持";
+      // SELECTORS.md 2026-07-02: a plain <textarea>; thread-view selectors.js 2026-08-31: chatInput #_chatText).
+      // Its value is Chatwork's tag syntax ([To:…], [rp …], [qt]…[/qt]); it is sent raw and the library
+      // sets the tags aside (hisho_tone/prepare.py).
       editors: ["textarea#_chatText"],
       editorFallbacks: [],
       excluded: [],
       containers: ["#_chatSendArea"],
-      // Current UI: <button data-testid="timeline_send-message-button"> (same 2026 survey: "#_sendButton no
-      // longer exists"); #_sendButton is the legacy UI's id, kept as a fallback.
+      // Current UI: <button data-testid="timeline_send-message-button"> (chatwork_helper 2026-06, SELECTORS.md
+      // 2026-07-02, thread-view 2026-08-31); #_sendButton is the legacy UI's id, kept as a fallback.
       sendButtons: ['[data-testid="timeline_send-message-button"]', "#_sendButton"],
       // The room is in the hash (#!rid123) and changes without a page load.
       roomChangesOnHash: true,
-      // The open room's timeline, read to judge the draft in its conversation (content/thread.js). From a
-      // public DOM survey of Chatwork web _v=1.80a (2026-08-29), and the jQuery-era classes that extensions
-      // such as chatwork-tag-menu relied on.
+      // The open room's timeline, read to judge the draft in its conversation (content/thread.js).
+      // Current UI: public DOM surveys of Chatwork's React app — shngmsw/chatwork-thread-view
+      // src/content/selectors.js (checked on the live app 2026-08-29, revised 2026-08-31),
+      // vunguyen1601/chorme-chatwork-translate-ext src/adapters/SELECTORS.md (2026-07-02), ryoichi-u/chatwork_helper
+      // src/dom/selectors.ts (2026-06). Legacy (jQuery-era) classes are kept only as labelled fallbacks.
       thread: Object.freeze({
-        // <div id="_timeLine" data-testid="timeline-area">: every message of the open room.
+        // <div id="_timeLine" data-testid="timeline-area">: every message of the open room (all three surveys).
         scopes: ["#_timeLine"],
         // One message: <div id="_messageId<mid>" class="_message …" data-mid="<mid>" data-rid="<rid>">;
-        // data-deleted="1" marks a deleted one.
+        // data-deleted="1" marks a deleted one (SELECTORS.md 2026-07-02; thread-view 2026-08-29).
         messages: ["._message[data-mid]"],
         messageFallbacks: [],
         deleted: '[data-deleted="1"]',
-        // The body: the message's single <pre>.
+        // The body: the message's single <pre> (SELECTORS.md 2026-07-02: "styled class unstable → use tag pre").
         bodies: ["pre"],
         snippets: [],
         // Inside the <pre>, not the author's own words: the reply chip (<div class="_replyMessage
-        // chatTimeLineReply" data-mid>返信元…</div>), To/quote tags rendered from [To:], [rp], [qt]
-        // (elements with data-cwtag), and quoted messages (.chatQuote).
-        excludedInBody: ["._replyMessage", ".chatTimeLineReply", "[data-cwtag]", ".chatQuote"],
-        // The speaker: <p data-testid="timeline_user-name">佐藤</p> (current UI), ._speakerName (legacy UI);
-        // absent on consecutive posts by the same person, which keep the previous speaker.
-        senderNames: ['[data-testid="timeline_user-name"]', "._speakerName", ".timelineMessage__userName"],
-        // The avatar's alt text is the display name: <img class="userIconImage" alt="佐藤">.
-        senderAvatars: ["img.userIconImage[alt]"],
-        // The sender's account id: <button class="_profileUserIcon" data-aid="101"> (not the first
-        // [data-aid] of the message: that one may belong to the reply chip).
-        senderIds: ["button._profileUserIcon[data-aid]"],
+        // chatTimeLineReply" data-mid>返信元…</div>, SELECTORS.md 2026-07-02), To/picon tags rendered from [To:],
+        // [rp], [piconname:] (elements with data-cwtag, chatwork_helper 2026-06), and quoted messages:
+        // <div data-cwopen="[qt]" data-cwclose="[/qt]" class="dev_quote chatQuote"> (blocquality/ChatWorkThreader
+        // content.js, 2026-02, which excludes .chatQuote, .dev_quote, [data-cwopen="[qt]"], [data-cwtag^="[qt"]).
+        excludedInBody: [
+          "._replyMessage",
+          ".chatTimeLineReply",
+          "[data-cwtag]",
+          ".dev_quote",
+          '[data-cwopen="[qt]"]',
+          ".chatQuote",
+        ],
+        // Parts of a message that may hold someone else's avatar or name: the body and quotes. The sender is
+        // never looked for inside them (thread-view 2026-08-31: mention and task avatars in the body carry
+        // img.userIconImage and button._profileUserIcon[data-aid] of *other* people).
+        notSender: ["pre", ".dev_quote", '[data-cwopen="[qt]"]', ".chatQuote", "._replyMessage"],
+        // The sender's account id, from the speaker block only: <div class="_speaker"><button><div
+        // data-testid="user-icon" data-aid="101"><img …></div></button></div> (thread-view 2026-08-31:
+        // "._speaker [data-aid]"; chatwork_helper 2026-06: userIcon [data-testid="user-icon"], messageSpeaker
+        // ._speaker). Absent on consecutive posts by the same person, which keep the previous speaker
+        // (SELECTORS.md 2026-07-02, finding 5).
+        senderIds: ['._speaker [data-testid="user-icon"][data-aid]', "._speaker [data-aid]"],
+        // Legacy fallback: the jQuery-era avatar button <button class="_profileUserIcon" data-aid> (thread-view
+        // 2026-08-29), used only outside the body (see notSender).
+        senderIdFallbacks: ["button._profileUserIcon[data-aid]"],
         senderId: "data-aid",
-        // The user's own messages carry this class (Chatwork's "mine" styling, kept by its filters and themes).
+        // The speaker's name: <p data-testid="timeline_user-name">佐藤</p>, one per message, outside _speaker
+        // (thread-view 2026-08-31); legacy fallbacks ._speakerName and .timelineMessage__userName.
+        senderNames: ['[data-testid="timeline_user-name"]'],
+        senderNameFallbacks: ["._speakerName", ".timelineMessage__userName"],
+        // The speaker's avatar, whose alt text is the display name: "._speaker img" (thread-view 2026-08-31);
+        // legacy fallback img.userIconImage[alt] (outside the body only).
+        senderAvatars: ["._speaker img[alt]"],
+        senderAvatarFallbacks: ["img.userIconImage[alt]"],
+        // The user's own account id: Chatwork's page sets window.MYID (SELECTORS.md 2026-07-02: "No self CSS
+        // class exists — must compare aids"; chatwork_helper 2026-06 reads it through a MAIN-world bridge).
+        // content/page_account.js runs in the page's world (manifest "world": "MAIN"), reads only that id and
+        // puts it on <html data-hisho-tone-account>, answering `accountRequest` events; nothing else crosses.
+        accountAttribute: "data-hisho-tone-account",
+        accountRequest: "hisho-tone:account-request",
+        // Legacy fallback, used only when the page gives no account id: the jQuery-era "mine" class, which the
+        // current React UI no longer sets (chatwork_helper src/dom/selectors.ts, 2026-06).
         mine: [".chatTimeLineMessageMine"],
       }),
     }),

@@ -86,25 +86,48 @@
 
   // --- Chatwork ---------------------------------------------------------------------------------
 
+  /** The first element matching `selectors` under `node` that is not inside a part listed in `notSender`. */
+  function senderPart(node, selectors, notSender) {
+    const inside = (el, selector) => {
+      const part = el.closest(selector);
+      return !!part && node.contains(part);
+    };
+    return ns.queryAll(node, selectors).find((el) => !notSender.some((selector) => inside(el, selector))) || null;
+  }
+
+  /** The signed-in user's Chatwork account id, as content/page_account.js publishes it; null when unknown. */
+  function chatworkAccount(site) {
+    const t = site.thread;
+    document.dispatchEvent(new CustomEvent(t.accountRequest)); // answered synchronously in the page's world
+    const id = document.documentElement.getAttribute(t.accountAttribute) || "";
+    return /^\d{1,20}$/.test(id) ? id : null;
+  }
+
   function chatworkMessages(site) {
     const t = site.thread;
     const timeline = ns.queryFirst(document, t.scopes);
     if (!timeline) return null;
+    const account = chatworkAccount(site);
     const out = [];
     let previous = { author: "", id: "" }; // consecutive posts show no speaker: they keep the last one
     for (const node of ns.queryAll(timeline, t.messages)) {
       if (node.matches(t.deleted)) continue;
-      const nameEl = ns.queryFirst(node, t.senderNames);
-      const avatar = ns.queryFirst(node, t.senderAvatars);
-      const idEl = ns.queryFirst(node, t.senderIds);
-      const id = idEl ? idEl.getAttribute(t.senderId) || "" : "";
+      const find = (selectors, fallbacks) => senderPart(node, selectors, t.notSender) || senderPart(node, fallbacks, t.notSender);
+      const nameEl = find(t.senderNames, t.senderNameFallbacks);
+      const avatar = find(t.senderAvatars, t.senderAvatarFallbacks);
+      const idEl = find(t.senderIds, t.senderIdFallbacks);
+      const ownId = idEl ? idEl.getAttribute(t.senderId) || "" : "";
       let author = (nameEl && nameEl.textContent.trim()) || (avatar && avatar.getAttribute("alt").trim()) || "";
-      if (!author) author = !id || id === previous.id ? previous.author : `#${id}`;
-      previous = { author, id: id || previous.id };
+      const continued = !ownId && (!author || author === previous.author); // a consecutive post
+      if (!author) author = continued ? previous.author : `#${ownId}`;
+      const id = ownId || (continued ? previous.id : "");
+      // Mine: the sender's account id is the user's own; the legacy "mine" class only when the page gives no id.
+      const mine = account ? id === account : ns.matchesAny(node, t.mine);
+      previous = { author, id };
       const body = ns.queryFirst(node, t.bodies);
       const text = body ? cleanText(body, t.excludedInBody) : "";
       if (!text.trim()) continue;
-      out.push({ text, author, me: ns.matchesAny(node, t.mine) });
+      out.push({ text, author, me: mine });
     }
     return out;
   }
