@@ -15,16 +15,23 @@
       id: "gmail",
       channel: "email",
       hosts: ["mail.google.com"],
-      // The compose body, in pop-up compose dialogs and inline replies alike:
+      // The compose body, in pop-up compose dialogs and inline replies alike, found by structure, never by
+      // its label (which follows the Gmail UI language):
       // <div role="textbox" g_editable="true" contenteditable="true" aria-label="メッセージ本文"
       //  class="Am Al editable LW-avf tS-tW">. g_editable is Gmail's own marker for its rich-text editor;
-      // seen in Gmail's compose DOM and in the selector tables of public Gmail extensions (2023-2026).
-      editors: ['div[role="textbox"][g_editable="true"][contenteditable="true"]'],
-      // Fallback only: the aria-label follows the Gmail UI language (ja / en).
+      // InboxSDK finds the body as ".Ap [g_editable=true]" (InboxSDK/InboxSDK gmail-compose-view.ts
+      // getMaybeBodyElement, read 2026-12-02), and public Gmail extensions key on it (2023-2026).
+      editors: ['div[role="textbox"][g_editable="true"][contenteditable="true"]', '.Ap [g_editable="true"][contenteditable="true"]'],
+      // Fallback only: the aria-label follows the Gmail UI language (ja / en / de); used when g_editable is gone.
       editorFallbacks: [
         'div[role="textbox"][contenteditable="true"][aria-label="メッセージ本文"]',
         'div[role="textbox"][contenteditable="true"][aria-label="Message Body"]',
+        'div[role="textbox"][contenteditable="true"][aria-label="Nachrichtentext"]',
       ],
+      // For the self-check only: on Gmail's own page every rich-text box is a compose body (recipients and
+      // subject are <input>s; Google Chat runs in its own frame), so one we do not track is one we missed.
+      unrecognisedEditors: ['div[contenteditable="true"]'],
+      editorExpected: null, // Gmail shows no compose box until the user opens one
       // Not the user's own words: quoted history (<div class="gmail_quote gmail_quote_container">
       // with <blockquote class="gmail_quote">) and the signature (<span class="gmail_signature_prefix">-- </span>
       // <br><div class="gmail_signature" data-smartmail="gmail_signature">), as Gmail writes them into the body.
@@ -37,15 +44,20 @@
       ],
       // The compose window that holds an editor: pop-up compose is a dialog; inline replies sit in a table cell.
       containers: ['[role="dialog"]', "form", "td"],
-      // The send button, only to keep the badge off it: <div role="button" data-tooltip="送信 (Ctrl+Enter)"
-      // aria-label="送信 (Ctrl+Enter)" class="T-I J-J5-Ji aoO v7 T-I-atl L3"> (English UI: "Send ...").
-      // "T-I aoO" is Gmail's generated class (e.g. Freemindtronic/evicypher-webmail relies on it): last resort.
+      // The send button, to keep the badge off it and to notice a send. Structural first, in any UI language:
+      // InboxSDK's getSendButton ".IZ .Up div > div[role=button]:not(.Uo):not([aria-haspopup=true])" (InboxSDK/InboxSDK
+      // gmail-compose-view.ts, read 2026-12-02; .Uo is Send-and-archive, aria-haspopup the schedule-send arrow).
+      // Then Gmail's generated class "T-I aoO" (e.g. Freemindtronic/evicypher-webmail relies on it), still no
+      // label. Labels last, as fallbacks: data-tooltip / aria-label "送信 (Ctrl+Enter)", "Send …", "Senden …";
+      // Just Not Sorry broke sending in Hungarian Gmail by relying on labels (defmethodinc/just-not-sorry
+      // issue #73, fixed in PR #74, 2020-04).
       sendButtons: [
+        '.IZ .Up div > div[role="button"]:not(.Uo):not([aria-haspopup="true"])',
+        'div.T-I.aoO[role="button"]:not([aria-haspopup="true"])',
         'div[role="button"][data-tooltip^="送信"]',
         'div[role="button"][data-tooltip^="Send"]',
         'div[role="button"][aria-label^="送信"]',
         'div[role="button"][aria-label^="Send"]',
-        "div.T-I.aoO",
       ],
       roomChangesOnHash: false,
       // The open conversation, read to judge the draft in its thread (content/thread.js).
@@ -90,6 +102,9 @@
       // sets the tags aside (hisho_tone/prepare.py).
       editors: ["textarea#_chatText"],
       editorFallbacks: [],
+      // For the self-check: a room (#!rid<id>) always shows its message box.
+      unrecognisedEditors: [],
+      editorExpected: /^#!rid\d+/,
       excluded: [],
       containers: ["#_chatSendArea"],
       // Current UI: <button data-testid="timeline_send-message-button"> (chatwork_helper 2026-06, SELECTORS.md
@@ -184,6 +199,17 @@
     return unique.filter((el) => !unique.some((other) => other !== el && other.contains(el)));
   }
 
+  /** Compose boxes on the page that `site`'s selectors missed (for the self-check): none are expected. */
+  function findUnrecognisedEditors(site, tracked, root = document) {
+    const missed = (el) => !tracked.some((editor) => editor === el || editor.contains(el) || el.contains(editor));
+    return queryAll(root, site.unrecognisedEditors).filter((el) => missed(el) && el.getBoundingClientRect().height >= 24);
+  }
+
+  /** Whether this page of `site` should show a compose box (Chatwork's rooms always do). */
+  function expectsEditor(site) {
+    return !!site.editorExpected && site.editorExpected.test(location.hash);
+  }
+
   /** The send button that belongs to `editor`'s compose window, or null. */
   function findSendButton(site, editor) {
     let scope = null;
@@ -247,6 +273,8 @@
   ns.siteForHost = siteForHost;
   ns.findEditors = findEditors;
   ns.findSendButton = findSendButton;
+  ns.findUnrecognisedEditors = findUnrecognisedEditors;
+  ns.expectsEditor = expectsEditor;
   ns.isExcluded = isExcluded;
   ns.isSendButton = isSendButton;
 })();

@@ -146,7 +146,7 @@ def test_insert_puts_the_invitation_at_the_caret_and_changes_nothing_else(ext):
 def test_draft_html_is_byte_identical_while_the_hint_comes_and_goes(ext):
     page = ext.open_gmail()
     open_compose(page)
-    dialog = page.locator('[role="dialog"]')
+    dialog = page.locator('[role="dialog"]').first  # the compose dialog (the badge's panel is a dialog too)
     body = page.locator(f'[role="dialog"] {GMAIL_BODY}')
     insert_text(page, CALL_DRAFT)
     typed = outer_html(body)
