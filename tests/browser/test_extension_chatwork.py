@@ -306,3 +306,27 @@ def test_a_draft_with_to_and_quote_tags_is_sent_raw_and_the_quote_gets_no_reason
     phrases = ext.badge(page).locator("li.reason .phrase").all_inner_texts()
     assert not [p for p in phrases if p.strip("「」") in ANGRY_QUOTE]
     screenshot(page, "chatwork-current-ui-tagged-draft-panel")
+
+
+def test_the_panel_says_when_older_messages_were_left_out(ext):
+    """Room 789 has 12 messages; the extension sends the latest 10 (the one thread limit of
+    common/messages.js, within the server's) and the panel says that 2 older ones were not read."""
+    page = ext.open_chatwork("https://www.chatwork.com/#!rid789")
+    type_committed(page, ROUTINE_DRAFT)
+    ext.wait_for_state(page, *ANY_ADVICE)
+    (request,) = ext.analyze_requests()
+    assert len(request["json"]["thread"]) == 10
+    ext.badge(page).locator("button.badge").click()
+    expect(ext.badge(page).locator("[data-role=thread-truncated]")).to_have_text(
+        "会話が長いため、直近 10 件だけを読みました（それより前の 2 件は読んでいません）。"
+    )
+    expect(ext.badge(page).locator("[data-role=thread-clipped]")).to_have_count(0)
+    screenshot(page, "chatwork-current-ui-pingpong-panel")
+
+    # A short room: nothing left out, nothing said.
+    page = ext.open_chatwork("https://www.chatwork.com/#!rid790")
+    type_committed(page, ROUTINE_DRAFT)
+    ext.wait_for_state(page, *ANY_ADVICE)
+    ext.badge(page).locator("button.badge").click()
+    expect(ext.badge(page).locator("[data-role=thread-meta]")).to_be_visible()
+    expect(ext.badge(page).locator("[data-role=thread-truncated]")).to_have_count(0)

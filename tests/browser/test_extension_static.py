@@ -158,3 +158,18 @@ def test_extension_folder_holds_no_stray_files():
     allowed = {".js", ".json", ".html", ".css", ".png", ".md", ".py"}
     assert {p.suffix for p in EXTENSION_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts} <= allowed
     assert not list(Path(EXTENSION_DIR).rglob("*.DS_Store"))
+
+
+def test_one_thread_limit_from_the_page_to_the_server():
+    """The extension reads and sends at most what the server accepts (common/messages.js THREAD_LIMITS)."""
+    from hisho_tone_server import settings
+
+    found = re.search(r"THREAD_LIMITS = Object\.freeze\(\{ messages: (\d+), messageChars: (\d+), authorChars: (\d+) \}\)", source("common/messages.js"))
+    assert found, "THREAD_LIMITS not found in common/messages.js"
+    messages, message_chars, author_chars = map(int, found.groups())
+    assert messages <= settings.MAX_THREAD_MESSAGES
+    assert message_chars <= settings.MAX_MESSAGE_CHARS
+    assert messages * message_chars <= settings.MAX_THREAD_CHARS
+    assert author_chars <= settings.MAX_AUTHOR_CHARS
+    # The content script and the service worker take the limit from there, not from numbers of their own.
+    assert "ns.THREAD_LIMITS" in source("content/thread.js") and "THREAD_LIMITS.messages" in source("service_worker.js")
