@@ -316,6 +316,7 @@ def test_the_panel_says_when_older_messages_were_left_out(ext):
     ext.wait_for_state(page, *ANY_ADVICE)
     (request,) = ext.analyze_requests()
     assert len(request["json"]["thread"]) == 10
+    screenshot(page, "chatwork-current-ui-pingpong-badge")
     ext.badge(page).locator("button.badge").click()
     expect(ext.badge(page).locator("[data-role=thread-truncated]")).to_have_text(
         "会話が長いため、直近 10 件だけを読みました（それより前の 2 件は読んでいません）。"
