@@ -73,15 +73,20 @@
         subjectThreadId: "data-thread-perm-id",
         // One message: <div role="list"> > <div role="listitem" aria-expanded="true"> > <div class="adn ads"
         // data-message-id="#msg-f:<id>">. data-message-id is what public Gmail extensions key on (2024-2026);
-        // collapsed messages are <div class="adf ads" data-message-id> and carry only a snippet.
+        // collapsed messages are <div class="adf ads" data-message-id> and carry only a snippet (the listitem >
+        // div.adf.ads and div.adn.ads nesting is also in the MailPage.java capture cited under `snippets`, 2019-12).
         messages: ["div.adn[data-message-id]", "div.adf[data-message-id]"],
         messageFallbacks: ['div[role="listitem"]'],
         // The expanded body: <div class="a3s aiL">. Quoted history and signatures inside it are set aside
         // with `excluded` above, as in the draft.
         bodies: ["div.a3s"],
-        // A collapsed message's snippet: <span class="iA g6">, the first line or so of the message.
-        snippets: ["span.iA.g6", ".iA"],
-        // The sender: <span class="gD" email="hanako@example.com" name="佐藤 花子">; `name` and `email` attributes.
+        // A collapsed message's snippet, the first line or so of the message: <div class="iA g6"> in the only
+        // public capture of a collapsed message (a Selenium page object of Gmail's conversation view,
+        // com/company/Pages/MailPage.java, captured 2019-12, read 2026-12-02). Any element with class iA, so a
+        // change of tag does not matter.
+        snippets: [".iA.g6", ".iA"],
+        // The sender: <span class="gD" email="hanako@example.com" name="佐藤 花子">; `name` and `email` attributes
+        // (the same in the MailPage.java capture cited under `snippets`, 2019-12, in a Russian-language Gmail).
         senders: ["span.gD[email]", "span[email][name]"],
         senderEmail: "email",
         senderName: "name",
