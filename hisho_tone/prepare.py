@@ -119,58 +119,64 @@ _CW_NAME = re.compile(
 )
 
 
+def _chat_tags(text: str) -> list[tuple[str, re.Match[str], re.Match[str] | None]]:
+    """Chatwork's tags in order, as (kind, tag, closing [/code] or None); tags inside [code]…[/code] are text."""
+    tags: list[tuple[str, re.Match[str], re.Match[str] | None]] = []
+    code_end = -1
+    for m in _CW_TAG.finditer(text):
+        if m.start() < code_end:
+            continue
+        close = None
+        if m.lastgroup == "code_open":
+            close = _CW_CODE_CLOSE.search(text, m.end())
+            code_end = close.end() if close else len(text)
+        tags.append((m.lastgroup or "", m, close))
+    return tags
+
+
+def _quote_ends(tags: list[tuple[str, re.Match[str], re.Match[str] | None]]) -> dict[int, int]:
+    """For each [qt] (by index into ``tags``) that is closed, the index of its [/qt]; quotes nest."""
+    ends: dict[int, int] = {}
+    open_quotes: list[int] = []
+    for i, (kind, _, _) in enumerate(tags):
+        if kind == "qt_open":
+            open_quotes.append(i)
+        elif kind == "qt_close" and open_quotes:
+            ends[open_quotes.pop()] = i
+    return ends
+
+
 def _chat_markup(text: str) -> tuple[list[tuple[int, int]], int]:
     """[start, end) ranges of Chatwork markup that are not the writer's own words, and the quoted chars.
 
     Quotes nest; a ``[qt]`` without its ``[/qt]`` is only a tag (the user's words after it stay theirs).
-    Inside ``[code]…[/code]`` nothing is a tag: code is shown as written.
+    Inside ``[code]…[/code]`` nothing is a tag: code is shown as written. One pass over the tags.
     """
+    tags = _chat_tags(text)
+    quote_ends = _quote_ends(tags)
     drop: list[tuple[int, int]] = []
     quoted = 0
     pos = 0
-    while True:
-        m = _CW_TAG.search(text, pos)
-        if m is None:
-            break
-        kind = m.lastgroup
-        if kind == "qt_open":
-            end = _quote_end(text, m.end())
-            if end is None:  # unclosed: drop the tag alone
-                drop.append(m.span())
-                pos = m.end()
-                continue
+    for i, (kind, m, close) in enumerate(tags):
+        if m.start() < pos:  # inside a quote already set aside
+            continue
+        if kind == "qt_open" and i in quote_ends:
+            end = tags[quote_ends[i]][1].end()
             drop.append((m.start(), end))
             quoted += end - m.start()
             pos = end
         elif kind == "code_open":
-            close = _CW_CODE_CLOSE.search(text, m.end())
             drop.append(m.span())
-            if close is None:
-                break
-            drop.append(close.span())
-            pos = close.end()
+            if close is not None:
+                drop.append(close.span())
         elif kind == "address":
             name = _CW_NAME.match(text, m.end())
             end = name.end() if name else m.end()
             drop.append((m.start(), end))
             pos = end
-        else:  # a wrapper, a stray [/qt], [/code] or [qtmeta]: the tag alone
+        else:  # a wrapper, an unclosed [qt], a stray [/qt], [/code] or [qtmeta]: the tag alone
             drop.append(m.span())
-            pos = m.end()
     return drop, quoted
-
-
-def _quote_end(text: str, start: int) -> int | None:
-    """The end of the ``[/qt]`` that closes the quote whose body starts at ``start`` (quotes nest)."""
-    depth = 1
-    for m in _CW_TAG.finditer(text, start):
-        if m.lastgroup == "qt_open":
-            depth += 1
-        elif m.lastgroup == "qt_close":
-            depth -= 1
-            if depth == 0:
-                return m.end()
-    return None
 
 
 def _complement(length: int, drop: list[tuple[int, int]]) -> list[tuple[int, int]]:
