@@ -1,5 +1,6 @@
 """The extension in Gmail's compose DOM: pop-up compose and inline reply, quoted history and signature,
-the panel, inserting the invitation, and leaving the draft's HTML alone."""
+the panel, inserting the invitation, and leaving the draft's HTML alone — each in Gmail's Japanese, English
+and German UI."""
 
 from __future__ import annotations
 
@@ -23,6 +24,15 @@ from extension_harness import (
 )
 
 pytestmark = pytest.mark.browser
+# Gmail in Japanese, English and German: the labels change, the structure the extension relies on does not.
+UI_LANGUAGES = ["ja", "en", "de"]
+
+
+@pytest.fixture(autouse=True, params=UI_LANGUAGES)
+def gmail_language(request, ext):
+    ext.gmail_url = f"https://mail.google.com/mail/u/0/?hl={request.param}#inbox"
+    return request.param
+
 # The message of the open thread in the fixture (#inbox), which the reply also quotes.
 QUOTED_MESSAGE = "先日の請求書の金額が見積もりと違っています。正直がっかりしました。もういいです。契約は解除させていただきます。"
 
