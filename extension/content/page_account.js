@@ -2,7 +2,7 @@
  * Runs in Chatwork's own JavaScript world (manifest.json: "world": "MAIN"), because only there is the
  * page's `window.MYID` visible: the signed-in user's account id, which the current React UI no longer
  * marks on the user's own messages (vunguyen1601/chorme-chatwork-translate-ext src/adapters/SELECTORS.md,
- * 2026-07-02; ryoichi-u/chatwork_helper reads it through a MAIN-world bridge, 2026-06).
+ * 2026-07-02; ryoichi-u/chatwork_helper asks a MAIN-world page bridge for MYID, src/bridge/credentials.ts, 2026-06).
  *
  * It does one thing: when asked (a `hisho-tone:account-request` event on the document, dispatched by
  * content/thread.js), it copies that id, if it is a plain number, to <html data-hisho-tone-account>.

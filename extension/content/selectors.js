@@ -175,7 +175,8 @@
         accountAttribute: "data-hisho-tone-account",
         accountRequest: "hisho-tone:account-request",
         // Legacy fallback, used only when the page gives no account id: the jQuery-era "mine" class, which the
-        // current React UI no longer sets (chatwork_helper src/dom/selectors.ts, 2026-06).
+        // current React UI no longer sets (SELECTORS.md 2026-07-02: "No _myMessage/self CSS class exists";
+        // chatwork_helper's message filter used a "mine" class until its 2026-06 selectors.ts dropped it).
         mine: [".chatTimeLineMessageMine"],
       }),
     }),
