@@ -4,7 +4,7 @@
  */
 importScripts("common/messages.js");
 
-const { MSG, RECOMMENDATIONS } = self.hishoTone;
+const { MSG, RECOMMENDATIONS, SELF_CHECK_PARTS, SITE_IDS, THREAD_LIMITS } = self.hishoTone;
 
 // Settings that follow the user (chrome.storage.sync). Written once in runtime.onInstalled.
 const DEFAULT_SETTINGS = Object.freeze({
@@ -24,11 +24,11 @@ const CHANNELS = ["chat", "email"];
 const LOOPBACK_HOSTS = ["127.0.0.1", "localhost"]; // the host_permissions in manifest.json
 const ANALYZE_TIMEOUT_MS = 8000;
 const RECAP_TIMEOUT_MS = 8000;
-// What content scripts may send as a thread (content/thread.js reads at most 10 × 2,000 characters);
-// the server's own limits are wider (50 messages, 5,000 characters each).
-const MAX_THREAD_MESSAGES = 10;
-const MAX_THREAD_MESSAGE_CHARS = 2000;
-const MAX_THREAD_AUTHOR_CHARS = 200;
+// What content scripts may send as a thread: the one limit of common/messages.js (content/thread.js reads
+// no more); the server's own limits are wider (50 messages, 5,000 characters each, 20,000 in all).
+const MAX_THREAD_MESSAGES = THREAD_LIMITS.messages;
+const MAX_THREAD_MESSAGE_CHARS = THREAD_LIMITS.messageChars;
+const MAX_THREAD_AUTHOR_CHARS = THREAD_LIMITS.authorChars;
 const HEALTH_TIMEOUT_MS = 4000;
 const TIMEOUT = "timeout";
 
@@ -253,7 +253,7 @@ async function analyze(message, sender) {
     throw new Error("analyze needs {text: string, channel: 'chat' | 'email'}");
   }
   if (message.thread !== undefined && message.thread !== null && !isThread(message.thread)) {
-    throw new Error("analyze's thread must be [{text, author, me}] of at most 10 messages");
+    throw new Error(`analyze's thread must be [{text, author, me}] of at most ${MAX_THREAD_MESSAGES} messages`);
   }
   const key = requestKey(sender, message.editorId);
   const previous = inFlight.get(key);
@@ -294,6 +294,58 @@ async function testConnection() {
   return result.ok ? { ok: true, health: result.body || {}, serverUrl: settings.serverUrl } : { ...result, serverUrl: settings.serverUrl };
 }
 
+// --- the self-check: which parts of a Gmail / Chatwork tab could not be found ---------------------
+// Kept in chrome.storage.session (memory only, gone when the browser closes) as {tabId: {site, missing}}:
+// the site and the names of the missing parts, never a URL or any text of the page.
+
+const SELF_CHECK_KEY = "selfCheck";
+let selfCheckWrites = Promise.resolve(); // one read-modify-write at a time
+
+function updateSelfCheck(change) {
+  selfCheckWrites = selfCheckWrites
+    .then(async () => {
+      const stored = (await chrome.storage.session.get(SELF_CHECK_KEY))[SELF_CHECK_KEY] || {};
+      change(stored);
+      await chrome.storage.session.set({ [SELF_CHECK_KEY]: stored });
+    })
+    .catch(() => {});
+  return selfCheckWrites;
+}
+
+async function selfCheck(message, sender) {
+  const missing = Array.isArray(message.missing) ? message.missing : null;
+  if (!SITE_IDS.includes(message.site) || !missing || !missing.every((part) => SELF_CHECK_PARTS.includes(part))) {
+    throw new Error("self-check needs {site: 'gmail' | 'chatwork', missing: [part, ...]}");
+  }
+  const tabId = sender.tab && sender.tab.id;
+  if (typeof tabId !== "number" || sender.frameId) return { ok: true }; // only a tab's top page speaks for it
+  await updateSelfCheck((stored) => {
+    if (missing.length) stored[tabId] = { site: message.site, missing: [...new Set(missing)] };
+    else delete stored[tabId];
+  });
+  // The toolbar icon of that tab says so quietly: a "!" and a tooltip naming the parts.
+  const strings = await loadStrings(resolveLanguage((await loadSettings()).language));
+  const parts = missing.map((part) => strings[`selfCheckPart_${part}`]).join(", ");
+  await Promise.all([
+    chrome.action.setBadgeText({ tabId, text: missing.length ? "!" : "" }),
+    chrome.action.setBadgeBackgroundColor({ tabId, color: "#b06000" }),
+    chrome.action.setTitle({ tabId, title: missing.length ? self.hishoTone.format(strings["selfCheckActionTitle"], { part: parts }) : strings["actionTitle"] }),
+  ]).catch(() => {}); // the tab may be gone already
+  return { ok: true };
+}
+
+async function getSelfCheck() {
+  await selfCheckWrites;
+  const stored = (await chrome.storage.session.get(SELF_CHECK_KEY))[SELF_CHECK_KEY] || {};
+  const tabs = new Set((await chrome.tabs.query({})).map((tab) => String(tab.id)));
+  const pages = Object.entries(stored)
+    .filter(([tabId]) => tabs.has(tabId))
+    .map(([, entry]) => entry);
+  return { ok: true, pages };
+}
+
+chrome.tabs.onRemoved.addListener((tabId) => updateSelfCheck((stored) => delete stored[tabId]));
+
 // --- messages --------------------------------------------------------------------------------
 
 async function uiPayload(settings) {
@@ -333,10 +385,12 @@ const HANDLERS = {
     return { ok: true, ...(await uiPayload(await saveSettings(message.changes))) };
   },
   [MSG.TEST_CONNECTION]: testConnection,
+  [MSG.SELF_CHECK]: selfCheck,
+  [MSG.GET_SELF_CHECK]: getSelfCheck,
 };
 
 // The settings (the token among them) are for the extension's own pages, never for content scripts.
-const EXTENSION_PAGES_ONLY = new Set([MSG.GET_SETTINGS, MSG.SAVE_SETTINGS, MSG.TEST_CONNECTION]);
+const EXTENSION_PAGES_ONLY = new Set([MSG.GET_SETTINGS, MSG.SAVE_SETTINGS, MSG.TEST_CONNECTION, MSG.GET_SELF_CHECK]);
 
 function fromExtensionPage(sender) {
   return typeof sender.url === "string" && sender.url.startsWith(chrome.runtime.getURL(""));

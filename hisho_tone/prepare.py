@@ -2,8 +2,14 @@
 
 For email, quoted history (``>`` lines, "-----Original Message-----", "On … wrote:", Japanese
 "2026年11月20日(金) 10:02 山田 <a@b>:" headers, forwarded blocks) and the signature are set aside:
-they are not what the writer is about to say. Chat drafts are used whole. The result is a list of
-[start, end) spans of the ORIGINAL text, so offsets stay true.
+they are not what the writer is about to say.
+
+For chat, Chatwork's tag syntax (what its message box holds) is read the same way: a ``[qt]…[/qt]``
+quote is someone else's words and is set aside like email history (``quoted_chars``); ``[To:…]``,
+``[rp …]``, ``[piconname:…]``, ``[picon:…]`` and ``[toall]`` address people (with the name Chatwork
+writes after them, "佐藤 太郎さん") and are not content; the ``[info]``, ``[title]``, ``[code]`` and
+``[hr]`` wrappers are dropped while what they wrap stays the writer's own. Chat text without tags is
+used whole. The result is a list of [start, end) spans of the ORIGINAL text, so offsets stay true.
 """
 
 from __future__ import annotations
@@ -88,10 +94,119 @@ def _signature_start(text: str, lines: list[tuple[int, int]], end_line: int) -> 
     return start if contact_lines >= 2 else end_line
 
 
+# Chatwork's message syntax, as its message box holds it (the web app writes these tags when the user
+# clicks To, Reply or Quote; see help.chatwork.com "メッセージの装飾" and the [rp aid=… to=…] form that
+# public Chatwork extensions parse). Tag names are matched case-insensitively, ids are digits.
+_CW_TAG = re.compile(
+    r"""\[(?:
+        (?P<qt_open>qt)
+      | (?P<qt_close>/qt)
+      | (?P<qtmeta>qtmeta(?:\s+\w+=[^\]\s]*)*)
+      | (?P<address>To:\d+|rp\s+aid=\d+(?:\s+to=[\d-]+)?|piconname:\d+|picon:\d+|toall)
+      | (?P<code_open>code)
+      | (?P<wrapper>/?(?:info|title)|/code|hr)
+    )\]""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_CW_CODE_CLOSE = re.compile(r"\[/code\]", re.IGNORECASE)
+# The name Chatwork writes after an addressing tag ("[To:123]佐藤 太郎さん", "[rp aid=1 to=2-3]山田さん"):
+# at most three words ending in an honorific, followed by the end of the line, a space, a comma or the
+# next tag. "[To:123]佐藤さんの件ですが" keeps its words: the name is part of a sentence there.
+_CW_NAME = re.compile(
+    r"[ \t\u3000]*(?:[^\s\[\]。、！？!?,，.．「」]{1,20}[ \t\u3000]?){0,3}?"
+    r"(?:さん|様|さま|殿|くん|君|ちゃん|氏|先生|各位)(?=$|[\s\[、,，])",
+    re.MULTILINE,
+)
+
+
+def _chat_tags(text: str) -> list[tuple[str, re.Match[str], re.Match[str] | None]]:
+    """Chatwork's tags in order, as (kind, tag, closing [/code] or None); tags inside [code]…[/code] are text."""
+    tags: list[tuple[str, re.Match[str], re.Match[str] | None]] = []
+    code_end = -1
+    for m in _CW_TAG.finditer(text):
+        if m.start() < code_end:
+            continue
+        close = None
+        if m.lastgroup == "code_open":
+            close = _CW_CODE_CLOSE.search(text, m.end())
+            code_end = close.end() if close else len(text)
+        tags.append((m.lastgroup or "", m, close))
+    return tags
+
+
+def _quote_ends(tags: list[tuple[str, re.Match[str], re.Match[str] | None]]) -> dict[int, int]:
+    """For each [qt] (by index into ``tags``) that is closed, the index of its [/qt]; quotes nest."""
+    ends: dict[int, int] = {}
+    open_quotes: list[int] = []
+    for i, (kind, _, _) in enumerate(tags):
+        if kind == "qt_open":
+            open_quotes.append(i)
+        elif kind == "qt_close" and open_quotes:
+            ends[open_quotes.pop()] = i
+    return ends
+
+
+def _chat_markup(text: str) -> tuple[list[tuple[int, int]], int]:
+    """[start, end) ranges of Chatwork markup that are not the writer's own words, and the quoted chars.
+
+    Quotes nest; a ``[qt]`` without its ``[/qt]`` is only a tag (the user's words after it stay theirs).
+    Inside ``[code]…[/code]`` nothing is a tag: code is shown as written. One pass over the tags.
+    """
+    tags = _chat_tags(text)
+    quote_ends = _quote_ends(tags)
+    drop: list[tuple[int, int]] = []
+    quoted = 0
+    pos = 0
+    for i, (kind, m, close) in enumerate(tags):
+        if m.start() < pos:  # inside a quote already set aside
+            continue
+        if kind == "qt_open" and i in quote_ends:
+            end = tags[quote_ends[i]][1].end()
+            drop.append((m.start(), end))
+            quoted += end - m.start()
+            pos = end
+        elif kind == "code_open":
+            drop.append(m.span())
+            if close is not None:
+                drop.append(close.span())
+        elif kind == "address":
+            name = _CW_NAME.match(text, m.end())
+            end = name.end() if name else m.end()
+            drop.append((m.start(), end))
+            pos = end
+        else:  # a wrapper, an unclosed [qt], a stray [/qt], [/code] or [qtmeta]: the tag alone
+            drop.append(m.span())
+    return drop, quoted
+
+
+def _complement(length: int, drop: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of [0, length) outside the sorted, non-overlapping ``drop`` ranges, blank ones left out."""
+    spans, pos = [], 0
+    for start, end in drop:
+        if start > pos:
+            spans.append((pos, start))
+        pos = max(pos, end)
+    if pos < length:
+        spans.append((pos, length))
+    return spans
+
+
+def _prepare_chat(text: str) -> Prepared:
+    if "[" not in text:
+        return Prepared([(0, len(text))])
+    drop, quoted = _chat_markup(text)
+    if not drop:
+        return Prepared([(0, len(text))])
+    spans = [(s, e) for s, e in _complement(len(text), drop) if text[s:e].strip()]
+    return Prepared(spans or [(0, 0)], quoted, 0)
+
+
 def prepare(text: str, channel: str) -> Prepared:
     """Return the spans of ``text`` that should be analysed for ``channel`` ("chat" or "email")."""
-    if channel != "email" or not text:
-        return Prepared([(0, len(text))])
+    if not text:
+        return Prepared([(0, 0)])
+    if channel != "email":
+        return _prepare_chat(text)
     lines = _lines(text)
     history_line = len(lines)
     for i, (s, e) in enumerate(lines):

@@ -39,3 +39,21 @@ def test_japanese_like(text, channel):
 @given(st.binary(max_size=300))
 def test_surrogate_escaped_bytes(raw):
     _valid(raw.decode("utf-8", errors="surrogateescape"), "chat")
+
+
+# Chatwork drafts: tags mixed with text in any order, closed or not, nested or not.
+CHATWORK_PIECES = st.sampled_from(
+    ["[qt]", "[/qt]", "[qtmeta aid=1 time=2]", "[To:123]", "佐藤さん", "[rp aid=1 to=2-3]", "[toall]", "[info]", "[/info]",
+     "[title]", "[/title]", "[code]", "[/code]", "[hr]", "[piconname:5]", "なぜですか？", "がっかりです。", "例の件、", "\n", " ", "["]
+)
+
+
+@SETTINGS
+@given(st.lists(CHATWORK_PIECES, max_size=30).map("".join))
+def test_chatwork_tags_anywhere(text):
+    from hisho_tone.prepare import prepare
+
+    _valid(text, "chat")
+    spans = prepare(text, "chat").spans
+    assert all(0 <= s <= e <= len(text) for s, e in spans)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))

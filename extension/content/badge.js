@@ -277,6 +277,12 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; background: #f1f3f
       }
       const messages = thread && Array.isArray(thread.per_message) ? thread.per_message.length : 0;
       if (messages) out.push(h("p", { class: "meta", "data-role": "thread-meta" }, this.t("threadMeta", { count: messages })));
+      // What the extension left out of the conversation to stay within the one thread limit (content/thread.js).
+      const read = messages && advice.threadRead ? advice.threadRead : null;
+      if (read && read.skipped) {
+        out.push(h("p", { class: "meta", "data-role": "thread-truncated" }, this.t("threadTruncated", { count: read.sent, skipped: read.skipped })));
+      }
+      if (read && read.clipped) out.push(h("p", { class: "meta", "data-role": "thread-clipped" }, this.t("threadClipped", { chars: read.chars })));
       if (advice.truncated) out.push(h("p", { class: "meta" }, this.t("truncated", { chars: advice.analyzed_chars })));
       const threadReasons = thread && Array.isArray(thread.reasons) ? thread.reasons : [];
       if (threadReasons.length) {

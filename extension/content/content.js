@@ -16,6 +16,7 @@
   const SCAN_DELAY_MS = 120; // coalesces bursts of DOM mutations into one scan
   const TICK_MS = 500; // re-place badges, notice programmatic clears (Chatwork empties the box on send)
   const SEND_CHECK_DELAYS_MS = [0, 150, 400]; // apps clear the box right away or after their request
+  const SELF_CHECK_SETTLE_MS = 2000; // the page has settled this long after loading or changing
 
   /** One compose box being watched. */
   class Draft {
@@ -43,6 +44,8 @@
   let tickTimer = 0;
   let observer = null;
   let retired = false;
+  let selfCheckTimer = 0;
+  let reported = null; // the last self-check sent to the service worker (JSON of the missing parts)
 
   function send(message) {
     const failed = (error) => {
@@ -81,6 +84,40 @@
     for (const draft of [...drafts.values()]) {
       if (!draft.editor.isConnected) detach(draft);
     }
+    scheduleSelfCheck();
+  }
+
+  // --- the self-check ---------------------------------------------------------------------------
+
+  /** Looks again once the page has been quiet for a while (at most once per settle time). */
+  function scheduleSelfCheck() {
+    if (!selfCheckTimer) selfCheckTimer = setTimeout(selfCheck, SELF_CHECK_SETTLE_MS);
+  }
+
+  /**
+   * Which parts of this page hisho-tone cannot find although the page shows them: a compose box its
+   * selectors missed (or none in a Chatwork room), a compose box without a send button, a reply without its
+   * conversation. Only the names of the parts go to the service worker; nothing of the page's text.
+   */
+  function selfCheck() {
+    selfCheckTimer = 0;
+    if (!config || !config.enabled) return;
+    const editors = [...drafts.keys()].filter((editor) => editor.isConnected);
+    const missing = new Set();
+    if (ns.findUnrecognisedEditors(site, editors).length || (!editors.length && ns.expectsEditor(site))) missing.add("editor");
+    for (const editor of editors) {
+      if (!ns.findSendButton(site, editor)) missing.add("send");
+      if (ns.threadMissing(site, editor)) missing.add("thread");
+    }
+    if (!editors.length && ns.threadMissing(site, null)) missing.add("thread");
+    report(ns.SELF_CHECK_PARTS.filter((part) => missing.has(part)));
+  }
+
+  function report(missing) {
+    const key = JSON.stringify(missing);
+    if (key === reported) return;
+    reported = key;
+    send({ type: MSG.SELF_CHECK, site: site.id, missing });
   }
 
   function attach(editor) {
@@ -138,7 +175,8 @@
       hideBadge(draft);
       return;
     }
-    const thread = ns.readThread(site, draft.editor); // null: no conversation (a new email)
+    const read = ns.readThread(site, draft.editor); // null: no conversation (a new email)
+    const thread = read ? read.messages : null;
     const threadKey = JSON.stringify(thread);
     if ((text === draft.lastText && threadKey === draft.lastThread) || draft.dismissed) return;
     draft.lastText = text;
@@ -152,6 +190,10 @@
     if (response && response.ok) {
       // A ping-pong thread can make a harmless draft a call: the badge shows the stronger verdict.
       const advice = response.advice;
+      if (read && advice.thread) {
+        // What was left out of the conversation, for the panel to say (client-side only, never sent).
+        advice.threadRead = { sent: thread.length, skipped: read.skipped, clipped: read.clipped, chars: ns.THREAD_LIMITS.messageChars };
+      }
       showBadge(draft, ns.stronger(advice.recommendation, advice.thread && advice.thread.recommendation), advice);
     } else if (!response || response.error.code !== "cancelled") {
       draft.lastText = null; // the same text is worth asking again once the server is back
@@ -161,7 +203,10 @@
 
   function onInput(event) {
     const draft = draftFor(event);
-    if (!draft) return;
+    if (!draft) {
+      scheduleSelfCheck(); // typing in a box we do not know: perhaps a compose box our selectors missed
+      return;
+    }
     if (ns.isTextField(draft.editor)) draft.seenValue = draft.editor.value;
     // While the IME is composing, the text is not what the user means yet; compositionend schedules.
     if (event.isComposing || draft.composing) return;
@@ -233,6 +278,7 @@
   }
 
   function onHashChange() {
+    scheduleSelfCheck();
     if (!site.roomChangesOnHash) return;
     // Another room: another draft. Forget this one's answer and dismissal, then look again.
     for (const draft of drafts.values()) {
@@ -289,7 +335,8 @@
 
   /** Asks for the recap of the conversation on screen (read again now: it may have moved on). */
   function requestRecap(draft) {
-    const thread = ns.readThread(site, draft.editor);
+    const read = ns.readThread(site, draft.editor);
+    const thread = read && read.messages;
     if (!thread || !thread.length) return Promise.resolve({ ok: false, error: { code: "no_thread" } });
     const text = ns.clipText(ns.readDraft(site, draft.editor), 5000);
     return send({ type: MSG.RECAP, thread, draft: text, channel: site.channel });
@@ -378,7 +425,10 @@
     observer = null;
     clearInterval(tickTimer);
     tickTimer = 0;
+    clearTimeout(selfCheckTimer);
+    selfCheckTimer = 0;
     detachAll();
+    if (reported !== null && !retired) report([]); // switched off here: nothing to warn about
   }
 
   chrome.runtime.onMessage.addListener((message, _sender, sendResponse) => {

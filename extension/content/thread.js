@@ -7,11 +7,9 @@
   "use strict";
   const ns = (globalThis.hishoTone = globalThis.hishoTone || {});
 
-  // The latest messages are what a reader has in mind; older history rarely changes the verdict.
-  const MAX_MESSAGES = 10;
-  // Per message; 10 × 2,000 stays within the server's 20,000 characters for a whole thread.
-  const MAX_MESSAGE_CHARS = 2000;
-  const MAX_AUTHOR_CHARS = 200; // the server's limit
+  // One limit end to end (common/messages.js): 10 messages × 2,000 characters stays within what the server
+  // accepts (50 messages, 5,000 characters each, 20,000 in all).
+  const { messages: MAX_MESSAGES, messageChars: MAX_MESSAGE_CHARS, authorChars: MAX_AUTHOR_CHARS } = ns.THREAD_LIMITS;
   const NBSP = /\u00a0/g;
 
   /** Plain text of `element` without the parts matching `excluded` (read from a clone). */
@@ -86,48 +84,92 @@
 
   // --- Chatwork ---------------------------------------------------------------------------------
 
+  /** The first element matching `selectors` under `node` that is not inside a part listed in `notSender`. */
+  function senderPart(node, selectors, notSender) {
+    const inside = (el, selector) => {
+      const part = el.closest(selector);
+      return !!part && node.contains(part);
+    };
+    return ns.queryAll(node, selectors).find((el) => !notSender.some((selector) => inside(el, selector))) || null;
+  }
+
+  /** The signed-in user's Chatwork account id, as content/page_account.js publishes it; null when unknown. */
+  function chatworkAccount(site) {
+    const t = site.thread;
+    document.dispatchEvent(new CustomEvent(t.accountRequest)); // answered synchronously in the page's world
+    const id = document.documentElement.getAttribute(t.accountAttribute) || "";
+    return /^\d{1,20}$/.test(id) ? id : null;
+  }
+
   function chatworkMessages(site) {
     const t = site.thread;
     const timeline = ns.queryFirst(document, t.scopes);
     if (!timeline) return null;
+    const account = chatworkAccount(site);
     const out = [];
     let previous = { author: "", id: "" }; // consecutive posts show no speaker: they keep the last one
     for (const node of ns.queryAll(timeline, t.messages)) {
       if (node.matches(t.deleted)) continue;
-      const nameEl = ns.queryFirst(node, t.senderNames);
-      const avatar = ns.queryFirst(node, t.senderAvatars);
-      const idEl = ns.queryFirst(node, t.senderIds);
-      const id = idEl ? idEl.getAttribute(t.senderId) || "" : "";
+      const find = (selectors, fallbacks) => senderPart(node, selectors, t.notSender) || senderPart(node, fallbacks, t.notSender);
+      const nameEl = find(t.senderNames, t.senderNameFallbacks);
+      const avatar = find(t.senderAvatars, t.senderAvatarFallbacks);
+      const idEl = find(t.senderIds, t.senderIdFallbacks);
+      const ownId = idEl ? idEl.getAttribute(t.senderId) || "" : "";
       let author = (nameEl && nameEl.textContent.trim()) || (avatar && avatar.getAttribute("alt").trim()) || "";
-      if (!author) author = !id || id === previous.id ? previous.author : `#${id}`;
-      previous = { author, id: id || previous.id };
+      const continued = !ownId && (!author || author === previous.author); // a consecutive post
+      if (!author) author = continued ? previous.author : `#${ownId}`;
+      const id = ownId || (continued ? previous.id : "");
+      // Mine: the sender's account id is the user's own; the legacy "mine" class only when the page gives no id.
+      const mine = account ? id === account : ns.matchesAny(node, t.mine);
+      previous = { author, id };
       const body = ns.queryFirst(node, t.bodies);
       const text = body ? cleanText(body, t.excludedInBody) : "";
       if (!text.trim()) continue;
-      out.push({ text, author, me: ns.matchesAny(node, t.mine) });
+      out.push({ text, author, me: mine });
     }
     return out;
   }
 
   /**
-   * The conversation `editor` belongs to: the latest messages, oldest first, as {text, author, me};
+   * For the self-check: true when the page should show a conversation for `editor` (null: none tracked)
+   * but its selectors find none — Chatwork's timeline, or the messages of the Gmail thread a reply sits in.
+   */
+  function threadMissing(site, editor) {
+    const t = site.thread;
+    if (!t) return false;
+    if (site.id === "chatwork") {
+      if (!ns.expectsEditor(site)) return false;
+      const timeline = ns.queryFirst(document, t.scopes);
+      // An empty room has no messages; a timeline with content and no message we can read is a mismatch.
+      return !timeline || (timeline.childElementCount > 0 && !ns.queryAll(timeline, t.messages).length);
+    }
+    const scope = editor && t.scopes.map((selector) => editor.closest(selector)).find(Boolean);
+    if (!scope) return false; // a new email: no conversation to read
+    return !ns.queryAll(scope, [...t.messages, ...t.messageFallbacks]).some((node) => before(node, editor));
+  }
+
+  /**
+   * The conversation `editor` belongs to: {messages, skipped, clipped} with the latest messages, oldest first,
+   * as {text, author, me}, how many older ones were left out and how many were cut to the per-message limit;
    * null when there is none to read (a new email) or the page is not shaped as expected.
    */
   function readThread(site, editor) {
     if (!site.thread) return null;
     try {
-      const messages = site.id === "gmail" ? gmailMessages(site, editor) : chatworkMessages(site);
-      if (!messages) return null;
-      return messages
-        .slice(-MAX_MESSAGES)
+      const all = site.id === "gmail" ? gmailMessages(site, editor) : chatworkMessages(site);
+      if (!all) return null;
+      const latest = all.slice(-MAX_MESSAGES);
+      const clipped = latest.filter((m) => m.text.trim().length > MAX_MESSAGE_CHARS).length;
+      const messages = latest
         .map((m) => ({ text: clip(m.text, MAX_MESSAGE_CHARS), author: clip(m.author, MAX_AUTHOR_CHARS), me: m.me }))
         .filter((m) => m.text);
+      return { messages, skipped: all.length - latest.length, clipped };
     } catch (_) {
       return null; // the app changed its page: judge the draft alone rather than break the badge
     }
   }
 
   ns.readThread = readThread;
+  ns.threadMissing = threadMissing;
   ns.clipText = clip;
-  ns.THREAD_LIMITS = Object.freeze({ messages: MAX_MESSAGES, chars: MAX_MESSAGE_CHARS });
 })();

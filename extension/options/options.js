@@ -7,11 +7,14 @@
   const { MSG, format } = globalThis.hishoTone;
   const TYPING_SAVE_DELAY_MS = 400;
   const FIELD_ERRORS = { serverUrl: "invalidServerUrl", token: "invalidToken", debounceMs: "invalidNumber", minChars: "invalidNumber" };
+  const SITE_NAMES = { gmail: "selfCheckSite_gmail", chatwork: "selfCheckSite_chatwork" };
+  const PART_NAMES = { editor: "selfCheckPart_editor", send: "selfCheckPart_send", thread: "selfCheckPart_thread" };
 
   const $ = (id) => document.getElementById(id);
   let strings = {};
   let pendingSaves = Promise.resolve();
   let statusTimer = 0;
+  let selfCheckPages = [];
   const typingTimers = {};
 
   const t = (key, values) => (key in strings ? format(strings[key], values) : key);
@@ -25,6 +28,38 @@
     document.documentElement.lang = lang;
     document.title = t("optionsTitle");
     for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+    renderSelfCheck();
+  }
+
+  /** One line per site and missing part, from the open Gmail / Chatwork tabs (no page text is ever kept). */
+  function renderSelfCheck() {
+    const list = $("selfCheckList");
+    const lines = new Map();
+    for (const page of selfCheckPages) {
+      for (const part of page.missing) lines.set(`${page.site}:${part}`, { site: page.site, part });
+    }
+    const items = [...lines.values()].map(({ site, part }) => {
+      const li = document.createElement("li");
+      li.dataset.state = "missing";
+      li.dataset.site = site;
+      li.dataset.part = part;
+      li.textContent = t("selfCheckMissing", { site: t(SITE_NAMES[site]), part: t(PART_NAMES[part]) });
+      return li;
+    });
+    if (!items.length) {
+      const li = document.createElement("li");
+      li.dataset.state = "ok";
+      li.textContent = t("selfCheckNone");
+      items.push(li);
+    }
+    list.replaceChildren(...items);
+  }
+
+  async function refreshSelfCheck() {
+    const response = await send({ type: MSG.GET_SELF_CHECK });
+    if (!response.ok) return;
+    selfCheckPages = response.pages.filter((page) => page.site in SITE_NAMES);
+    renderSelfCheck();
   }
 
   function fill(settings) {
@@ -126,6 +161,8 @@
     for (const field of ["serverUrl", "token", "debounceMs", "minChars"]) bindText(field);
     bindChoices();
     $("testConnection").addEventListener("click", testConnection);
+    await refreshSelfCheck();
+    document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && refreshSelfCheck());
     document.body.dataset.ready = "true"; // for the browser tests: fields are filled and bound
   }
 

@@ -155,6 +155,7 @@ class Extension:
         self.id = browser.extension_id
         self.server_url = server_url
         self.options_url = f"chrome-extension://{self.id}/options/options.html"
+        self.gmail_url = GMAIL_URL  # a test module may ask for another UI language (?hl=)
 
     # --- settings -----------------------------------------------------------------------------
     @property
@@ -222,7 +223,7 @@ class Extension:
         return page
 
     def open_gmail(self):
-        return self.open(GMAIL_URL)
+        return self.open(self.gmail_url)
 
     def open_chatwork(self, url: str = CHATWORK_URL):
         page = self.open(url)

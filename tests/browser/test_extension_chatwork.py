@@ -3,6 +3,8 @@ changes, the send button, inserting at the caret, "Not now"."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -232,3 +234,100 @@ def test_kddi_chatwork_is_covered_too(ext):
     page = ext.open_chatwork(KDDI_CHATWORK_URL)
     type_committed(page, CALL_DRAFT)
     ext.wait_for_state(page, "call", "video")
+
+
+# --- today's Chatwork and the legacy UI: who said what ---------------------------------------------
+SCREENS = Path("/work/scratch/screens")
+ESTIMATE_ROOM = "https://www.chatwork.com/#!rid791"
+LEGACY_ESTIMATE_ROOM = "https://www.chatwork.com/?ui=legacy#!rid791"
+# Room 791 as a reader sees it: the user (山田 太郎, account 100) mentions 佐藤 and then 田中 in a consecutive
+# post (someone else's avatar in the body, no speaker block); 田中 quotes 佐藤.
+ESTIMATE_THREAD = [
+    {"text": "見積もりの件、ご確認をお願いします。", "author": "佐藤", "me": False},
+    {"text": "確認しました。金曜までにお返事します。", "author": "山田 太郎", "me": True},
+    {"text": "田中さんにも共有しておきます。", "author": "山田 太郎", "me": True},
+    {"text": "承知しました。", "author": "田中 美咲", "me": False},  # the quote of 佐藤's message is set aside
+]
+
+
+def screenshot(page, name: str) -> None:
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / f"{name}.png"))
+
+
+@pytest.mark.parametrize(("url", "ui"), [(ESTIMATE_ROOM, "current"), (LEGACY_ESTIMATE_ROOM, "legacy")])
+def test_sender_and_me_come_from_the_speaker_block_not_from_avatars_in_the_body(ext, url, ui):
+    page = ext.open_chatwork(url)
+    if ui == "current":  # no class marks the user's own posts; the page's own account id does
+        assert page.locator(".chatTimeLineMessageMine").count() == 0
+        assert page.evaluate("window.MYID") == "100"
+    type_committed(page, ROUTINE_DRAFT)
+    ext.wait_for_state(page, *ANY_ADVICE)
+    (request,) = ext.analyze_requests()
+    assert request["json"]["thread"] == ESTIMATE_THREAD
+    if ui == "current":
+        screenshot(page, "chatwork-current-ui-badge")
+
+
+def test_legacy_ping_pong_room_is_read_like_the_current_one(ext):
+    from test_extension_thread import CHATWORK_PING_PONG
+
+    page = ext.open_chatwork("https://www.chatwork.com/?ui=legacy#!rid789")
+    type_committed(page, ROUTINE_DRAFT)
+    ext.wait_for_state(page, *ANY_ADVICE)
+    (request,) = ext.analyze_requests()
+    assert request["json"]["thread"] == CHATWORK_PING_PONG
+
+
+# A reply as Chatwork's message box holds it after To and Quote: the raw tags go to the server, which
+# sets the quote and the addressing aside (hisho_tone/prepare.py).
+ANGRY_QUOTE = "なぜ何度も同じミスが起きるのですか？正直かなりがっかりしています。"
+TAGGED_DRAFT = (
+    "[To:101]佐藤さん\n"
+    f"[qt][qtmeta aid=101 time=1764142335]{ANGRY_QUOTE}[/qt]\n"
+    "ご指摘ありがとうございます。明日10時までに再発防止策をまとめてお送りします。"
+)
+
+
+def test_a_draft_with_to_and_quote_tags_is_sent_raw_and_the_quote_gets_no_reason(ext):
+    from extension_harness import library_thread
+
+    page = ext.open_chatwork()
+    type_committed(page, TAGGED_DRAFT)
+    (request,) = ext.wait_for_requests(page, 1)
+    assert request["json"]["text"] == TAGGED_DRAFT
+    expected = library_thread(request["json"]["thread"], TAGGED_DRAFT, "chat")
+    draft_advice = expected["draft"]
+    quote_start, quote_end = TAGGED_DRAFT.index("[qt]"), TAGGED_DRAFT.index("[/qt]") + 5
+    assert all(r["end"] <= quote_start or r["start"] >= quote_end for r in draft_advice["reasons"])
+    assert draft_advice["excluded"]["quoted_chars"] == quote_end - quote_start
+    ext.wait_for_state(page, expected["recommendation"])
+    ext.badge(page).locator("button.badge").click()
+    phrases = ext.badge(page).locator("li.reason .phrase").all_inner_texts()
+    assert not [p for p in phrases if p.strip("「」") in ANGRY_QUOTE]
+    screenshot(page, "chatwork-current-ui-tagged-draft-panel")
+
+
+def test_the_panel_says_when_older_messages_were_left_out(ext):
+    """Room 789 has 12 messages; the extension sends the latest 10 (the one thread limit of
+    common/messages.js, within the server's) and the panel says that 2 older ones were not read."""
+    page = ext.open_chatwork("https://www.chatwork.com/#!rid789")
+    type_committed(page, ROUTINE_DRAFT)
+    ext.wait_for_state(page, *ANY_ADVICE)
+    (request,) = ext.analyze_requests()
+    assert len(request["json"]["thread"]) == 10
+    screenshot(page, "chatwork-current-ui-pingpong-badge")
+    ext.badge(page).locator("button.badge").click()
+    expect(ext.badge(page).locator("[data-role=thread-truncated]")).to_have_text(
+        "会話が長いため、直近 10 件だけを読みました（それより前の 2 件は読んでいません）。"
+    )
+    expect(ext.badge(page).locator("[data-role=thread-clipped]")).to_have_count(0)
+    screenshot(page, "chatwork-current-ui-pingpong-panel")
+
+    # A short room: nothing left out, nothing said.
+    page = ext.open_chatwork("https://www.chatwork.com/#!rid790")
+    type_committed(page, ROUTINE_DRAFT)
+    ext.wait_for_state(page, *ANY_ADVICE)
+    ext.badge(page).locator("button.badge").click()
+    expect(ext.badge(page).locator("[data-role=thread-meta]")).to_be_visible()
+    expect(ext.badge(page).locator("[data-role=thread-truncated]")).to_have_count(0)

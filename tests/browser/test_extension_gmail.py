@@ -1,5 +1,6 @@
 """The extension in Gmail's compose DOM: pop-up compose and inline reply, quoted history and signature,
-the panel, inserting the invitation, and leaving the draft's HTML alone."""
+the panel, inserting the invitation, and leaving the draft's HTML alone — each in Gmail's Japanese, English
+and German UI."""
 
 from __future__ import annotations
 
@@ -23,6 +24,15 @@ from extension_harness import (
 )
 
 pytestmark = pytest.mark.browser
+# Gmail in Japanese, English and German: the labels change, the structure the extension relies on does not.
+UI_LANGUAGES = ["ja", "en", "de"]
+
+
+@pytest.fixture(autouse=True, params=UI_LANGUAGES)
+def gmail_language(request, ext):
+    ext.gmail_url = f"https://mail.google.com/mail/u/0/?hl={request.param}#inbox"
+    return request.param
+
 # The message of the open thread in the fixture (#inbox), which the reply also quotes.
 QUOTED_MESSAGE = "先日の請求書の金額が見積もりと違っています。正直がっかりしました。もういいです。契約は解除させていただきます。"
 
@@ -146,7 +156,7 @@ def test_insert_puts_the_invitation_at_the_caret_and_changes_nothing_else(ext):
 def test_draft_html_is_byte_identical_while_the_hint_comes_and_goes(ext):
     page = ext.open_gmail()
     open_compose(page)
-    dialog = page.locator('[role="dialog"]')
+    dialog = page.locator('[role="dialog"]').first  # the compose dialog (the badge's panel is a dialog too)
     body = page.locator(f'[role="dialog"] {GMAIL_BODY}')
     insert_text(page, CALL_DRAFT)
     typed = outer_html(body)

@@ -31,9 +31,21 @@ def test_manifest_is_mv3_with_minimal_permissions():
     assert MANIFEST["host_permissions"] == ["http://127.0.0.1/*", "http://localhost/*"]
     assert "optional_permissions" not in MANIFEST and "web_accessible_resources" not in MANIFEST
     matches = [m for script in MANIFEST["content_scripts"] for m in script["matches"]]
-    assert sorted(matches) == ["https://kcw.kddi.ne.jp/*", "https://mail.google.com/*", "https://www.chatwork.com/*"]
+    assert sorted(set(matches)) == ["https://kcw.kddi.ne.jp/*", "https://mail.google.com/*", "https://www.chatwork.com/*"]
     assert MANIFEST["default_locale"] == "ja"
     assert MANIFEST["background"] == {"service_worker": "service_worker.js"}
+
+
+def test_only_the_account_bridge_runs_in_the_pages_world():
+    """Chatwork's own id (window.MYID) is visible only in the page's world: one tiny script reads it there,
+    on Chatwork only; it evaluates nothing, injects nothing and calls no extension API."""
+    main = [script for script in MANIFEST["content_scripts"] if script.get("world") == "MAIN"]
+    assert main == [
+        {"matches": ["https://www.chatwork.com/*", "https://kcw.kddi.ne.jp/*"], "js": ["content/page_account.js"], "run_at": "document_start", "world": "MAIN"}
+    ]
+    code = code_without_comments(EXTENSION_DIR / "content" / "page_account.js")
+    assert not re.search(r"\beval\(|new Function|chrome\.|createElement\(|innerHTML|insertAdjacent|\.src\b|postMessage|fetch\(", code)
+    assert "window.MYID" in code
 
 
 def test_every_file_the_manifest_names_exists():
@@ -43,6 +55,8 @@ def test_every_file_the_manifest_names_exists():
     assert not missing
     # The selectors module comes before the scripts that use it; the main script comes last.
     for script in MANIFEST["content_scripts"]:
+        if script.get("world") == "MAIN":
+            continue
         assert script["js"][0] == "common/messages.js" and script["js"][-1] == "content/content.js"
         assert script["js"].index("content/selectors.js") < script["js"].index("content/draft.js")
 
@@ -144,3 +158,18 @@ def test_extension_folder_holds_no_stray_files():
     allowed = {".js", ".json", ".html", ".css", ".png", ".md", ".py"}
     assert {p.suffix for p in EXTENSION_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts} <= allowed
     assert not list(Path(EXTENSION_DIR).rglob("*.DS_Store"))
+
+
+def test_one_thread_limit_from_the_page_to_the_server():
+    """The extension reads and sends at most what the server accepts (common/messages.js THREAD_LIMITS)."""
+    from hisho_tone_server import settings
+
+    found = re.search(r"THREAD_LIMITS = Object\.freeze\(\{ messages: (\d+), messageChars: (\d+), authorChars: (\d+) \}\)", source("common/messages.js"))
+    assert found, "THREAD_LIMITS not found in common/messages.js"
+    messages, message_chars, author_chars = map(int, found.groups())
+    assert messages <= settings.MAX_THREAD_MESSAGES
+    assert message_chars <= settings.MAX_MESSAGE_CHARS
+    assert messages * message_chars <= settings.MAX_THREAD_CHARS
+    assert author_chars <= settings.MAX_AUTHOR_CHARS
+    # The content script and the service worker take the limit from there, not from numbers of their own.
+    assert "ns.THREAD_LIMITS" in source("content/thread.js") and "THREAD_LIMITS.messages" in source("service_worker.js")
