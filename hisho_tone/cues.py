@@ -164,13 +164,28 @@ def find_specifics(text: str, lex: Lexicon) -> list[tuple[int, int, str]]:
     return spans
 
 
+def kana_spelled(tokens: tuple[Token, ...], spelling: dict[str, tuple[str, str]]) -> tuple[Token, ...]:
+    """``tokens`` with kanji/katakana function words (訳, 事, 無い, コト) spelled in kana, when the
+    lemma agrees (shared.toml [spelling]); offsets and parts of speech stay as they are."""
+    if not spelling or not any(t.surface in spelling for t in tokens):
+        return tokens
+    out = []
+    for tok in tokens:
+        kana = spelling.get(tok.surface)
+        if kana is not None and tok.lemma == kana[1]:
+            base = spelling.get(tok.base)
+            tok = tok._replace(surface=kana[0], base=base[0] if base is not None and base[1] == tok.lemma else tok.base)
+        out.append(tok)
+    return tuple(out)
+
+
 def detect(text: str, sents: list[Sentence], lex: Lexicon, specifics: list[tuple[int, int, str]]) -> list[Cue]:
     """All cues of normalised ``text``, overlapping cues of one kind merged, sorted by start."""
     ctx = Context(text, lex, specifics)
     found: list[Cue] = []
     for sent in sents:
         here = len(found)  # this sentence's cues are found[here:]
-        tokens = sent.tokens
+        tokens = kana_spelled(sent.tokens, lex.spelling)
         spelled = _Spellings(tokens, lex.longest_literal)
         for i, found_here in enumerate(lex.candidates(tokens)):
             if not found_here:  # most tokens start no pattern at all
@@ -193,15 +208,14 @@ def detect(text: str, sents: list[Sentence], lex: Lexicon, specifics: list[tuple
                         continue
                     found.append(_cue(entry, start, tokens[_extend(tokens, j) - 1].end))
         sent_text = text[sent.start : sent.end]
-        if lex.regex_filter is not None and lex.regex_filter.search(sent_text):
-            for entry in lex.regex_entries:
-                if entry.scope == "sentence":
-                    found.extend(_regex_cues(entry, sent_text, sent.start, sent, ctx, sents))
+        for k in lex.regex_gate.candidates(sent_text) if lex.regex_gate else ():
+            entry, regex = lex.sentence_regexes[k]
+            found.extend(_regex_cues(entry, (regex,), sent_text, sent.start, sent, ctx, sents))
         if lex.only_with:
             found[here:] = _with_company(found[here:], lex.only_with)
     for entry in lex.regex_entries:
         if entry.scope == "message" and sents:
-            found.extend(_regex_cues(entry, text, 0, None, ctx, sents))
+            found.extend(_regex_cues(entry, entry.regexes, text, 0, None, ctx, sents))
     found.extend(_many_questions(text, sents, lex))
     return _merge(found)
 
@@ -213,9 +227,9 @@ def _with_company(cues: list[Cue], only_with: dict[str, frozenset[str]]) -> list
     return [c for c in cues if c.entry_id not in only_with or not only_with[c.entry_id].isdisjoint(kinds - {c.kind})]
 
 
-def _regex_cues(entry: Entry, haystack: str, offset: int, sent: Sentence | None, ctx: Context, sents: list[Sentence]) -> list[Cue]:
+def _regex_cues(entry: Entry, regexes, haystack: str, offset: int, sent: Sentence | None, ctx: Context, sents: list[Sentence]) -> list[Cue]:
     out = []
-    for regex in entry.regexes:
+    for regex in regexes:
         for m in regex.finditer(haystack):
             if m.end() == m.start():
                 continue

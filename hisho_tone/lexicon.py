@@ -12,8 +12,8 @@ Pattern mini-language (one string per pattern, items separated by spaces):
 Regular expressions (``regex = [...]``) match the normalised sentence text instead.
 
 Conditions an entry may add: ``allows`` (regexes: a match overlapping the phrase cancels it),
-``requires`` (regexes: the sentence must match one), ``only_with`` (kinds: another cue of one of
-them must fire in the same sentence, for words that only intensify), ``unless_specific``,
+``requires`` (regexes: the sentence must match one), ``only_with`` (kinds or categories: another
+cue of one of them must fire in the same sentence, for words that only intensify), ``unless_specific``,
 ``unless_negated``, ``unless_positive``, ``unless_softened``, ``standalone``, ``max_message_chars``.
 """
 
@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .regex_hint import hinted
+from .regex_hint import hinted, required_literals
 
 CATEGORIES = ("ambiguity", "emotion", "sensitivity", "complexity")
 EVIDENCE = ("weak", "substantive", "decisive")  # a kind's `evidence` (see Kind)
@@ -113,6 +113,46 @@ class Item:
         return self.words | self.surfaces, self.prefixes
 
 
+class RegexGate:
+    """Which of many regular expressions can match a text, found with one scan for their literals.
+
+    Every match of most patterns contains one of a few literal strings (``required_literals``); a
+    single scan finds which of those strings a sentence holds, and only the patterns that need one of
+    them run. Patterns without a known literal always run. Results are the same as running them all.
+    """
+
+    def __init__(self, patterns: list[str]):
+        self.always: list[int] = []
+        self.by_literal: dict[str, list[int]] = {}
+        for k, pattern in enumerate(patterns):
+            required = required_literals(pattern)
+            if required is None:
+                self.always.append(k)
+            else:
+                for literal in required:
+                    self.by_literal.setdefault(literal, []).append(k)
+        literals = sorted(self.by_literal, key=lambda lit: (-len(lit), lit))
+        # the scan reports the longest literal at each position; shorter ones there are its prefixes
+        self.prefixes = {lit: [p for p in literals if lit.startswith(p)] for lit in literals}
+        firsts = "".join(sorted({re.escape(lit[0]) for lit in literals}))
+        self.scan = re.compile(f"(?=[{firsts}])(?=({'|'.join(map(re.escape, literals))}))") if literals else None
+
+    def candidates(self, text: str) -> list[int]:
+        """Indices of the patterns that can match ``text``, in their original order."""
+        if self.scan is None:
+            return self.always
+        found: set[int] = set(self.always)
+        seen: set[str] = set()
+        for m in self.scan.finditer(text):
+            literal = m.group(1)
+            if literal in seen:
+                continue
+            seen.add(literal)
+            for prefix in self.prefixes[literal]:
+                found.update(self.by_literal[prefix])
+        return sorted(found)
+
+
 @dataclass(frozen=True, slots=True)
 class Kind:
     """A cue kind: its category, the default message, hint and weight, and the user switch id."""
@@ -169,12 +209,15 @@ class Lexicon:
     specifics: tuple[tuple[str, re.Pattern[str]], ...] = ()
     model_signal: dict[str, Any] = field(default_factory=dict)
     disabled: frozenset[str] = frozenset()
+    spelling: dict[str, tuple[str, str]] = field(default_factory=dict)  # surface -> (kana, lemma), see shared.toml
     by_literal: dict[str, list[tuple[Entry, tuple[Item, ...]]]] = field(default_factory=dict)
     by_prefix: dict[str, list[tuple[Entry, tuple[Item, ...]]]] = field(default_factory=dict)
     unkeyed: list[tuple[Entry, tuple[Item, ...]]] = field(default_factory=list)
     by_pos: dict[str, list[tuple[Entry, tuple[Item, ...]]]] = field(default_factory=dict)
     regex_entries: list[Entry] = field(default_factory=list)
-    regex_filter: re.Pattern[str] | None = None
+    # sentence-scoped regexes, and the gate that tells which of them can match a sentence
+    sentence_regexes: list[tuple[Entry, re.Pattern[str]]] = field(default_factory=list)
+    regex_gate: "RegexGate | None" = None
     only_with: dict[str, frozenset[str]] = field(default_factory=dict)  # entry id -> kinds it needs beside it
     longest_literal: int = 1  # spellings need not be longer than this
     stems: frozenset[str] = frozenset()  # every proper prefix of every first literal: where a walk may go on
@@ -190,12 +233,8 @@ class Lexicon:
         self.unkeyed.clear()
         self.regex_entries = [e for e in self.entries if e.regexes]
         self.only_with = {e.id: e.only_with for e in self.entries if e.only_with}
-        sentence_regexes = [r.pattern for e in self.regex_entries if e.scope == "sentence" for r in e.regexes]
-        try:  # one pass that tells whether any sentence-scoped regex can match at all
-            combined = "|".join(f"(?:{p})" for p in sentence_regexes)
-            self.regex_filter = re.compile(hinted(combined)) if sentence_regexes else None
-        except re.error:
-            self.regex_filter = re.compile("")  # cannot combine: always run every regex
+        self.sentence_regexes = [(e, r) for e in self.regex_entries if e.scope == "sentence" for r in e.regexes]
+        self.regex_gate = RegexGate([r.pattern for _, r in self.sentence_regexes])
         for entry in self.entries:
             for pattern in entry.patterns:
                 keys = pattern[0].literals()
@@ -360,8 +399,10 @@ def make_entry(raw: dict[str, Any], kinds: dict[str, Kind], where: str) -> Entry
     if unless_specific not in ("", False, "near", "sentence", "message"):
         raise LexiconError(f"{where}: unless_specific must be 'near', 'sentence' or 'message'")
     only_with = _str_list(raw, "only_with", where)
-    if unknown := [k for k in only_with if k not in kinds]:
-        raise LexiconError(f"{where}: only_with names unknown kinds {unknown}")
+    if unknown := [k for k in only_with if k not in kinds and k not in CATEGORIES]:
+        raise LexiconError(f"{where}: only_with names unknown kinds or categories {unknown}")
+    # a category stands for every kind in it
+    only_with = [k for name in only_with for k in ([name] if name in kinds else [i for i, c in kinds.items() if c.category == name])]
     scope = raw.get("scope", "sentence")
     if scope not in ("sentence", "message"):
         raise LexiconError(f"{where}: scope must be 'sentence' or 'message'")
@@ -421,6 +462,7 @@ def load_lexicon(extra_entries: list[dict[str, Any]] | None = None, disabled: fr
     lex.softeners = tuple(_regex(p, "shared.toml softeners") for p in shared.get("softeners", []))
     lex.negators = frozenset(shared.get("negators", []))
     lex.model_signal = shared.get("model_signal", {})
+    lex.spelling = {surface: (kana, lemma) for surface, (kana, lemma) in shared.get("spelling", {}).items()}
     lex.specifics = tuple(  # these run on every draft: compiled with a first-character hint
         (s["id"], _regex(s["regex"], f"shared.toml specific {s['id']}", fast=True)) for s in shared.get("specific", [])
     )

@@ -84,3 +84,57 @@ def hinted(pattern: str) -> str:
     except (_Unknown, re.error, RecursionError, TypeError, ValueError):
         return pattern
     return f"(?=[{''.join(dict.fromkeys(parts))}])(?:{pattern})"
+
+
+def _required(seq) -> list[str] | None:
+    """Literal strings of which every match of ``seq`` contains at least one (None: unknown).
+
+    Runs of literal characters in the sequence itself are required; an alternation requires one of
+    its alternatives' requirements; a group or a repeat of at least one, its content's. The most
+    selective requirement found (longest shortest string) wins.
+    """
+    options: list[list[str]] = []
+    run = ""
+    for op, av in seq:
+        if op is _c.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            options.append([run])
+            run = ""
+        if op is _c.SUBPATTERN:
+            inner = _required(av[3])
+            if inner:
+                options.append(inner)
+        elif op is _c.BRANCH:
+            alternatives = [_required(alt) for alt in av[1]]
+            if all(alternatives):
+                options.append(sorted({s for alt in alternatives for s in alt}))
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
+            inner = _required(av[2])
+            if inner:
+                options.append(inner)
+    if run:
+        options.append([run])
+    if not options:
+        return None
+    return max(options, key=lambda strings: (min(len(s) for s in strings), -len(strings)))
+
+
+def required_literals(pattern: str) -> tuple[str, ...] | None:
+    """Strings of which every match of ``pattern`` contains one, or None when none can be told.
+
+    A text that contains none of them cannot match: the matcher runs each regular expression only
+    on the sentences that hold one of its required strings (a substring test is far cheaper than a
+    regex scan).
+    """
+    if _sre is None:
+        return None
+    try:
+        parsed = _sre.parse(pattern)
+        if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
+            return None
+        found = _required(parsed.data)
+    except (re.error, RecursionError, TypeError, ValueError):
+        return None
+    return tuple(found) if found else None

@@ -42,6 +42,18 @@ VALID = [
     ("many_questions", "会場はどこですか？予算はいくらですか？参加者は何名ですか？"),
     ("conflicting_instructions", "やっぱりA案はなしで、B案でお願いします"),
     ("misalignment", "認識がずれているようです"),
+    # kinds added for recall (issue 10): new wordings, not the corpus's own sentences
+    ("talk_request", "例の契約のことで、少しご相談させていただきたいことがございます。"),
+    ("talk_request", "ちょっと話したいことあるんだけど、今夜電話できる？"),
+    ("withdrawal", "わかりました、もうお願いしません。"),
+    ("withdrawal", "今後は言われたこと以外は何もしないようにします。"),
+    ("reproach", "前の担当の方は、言わなくても準備してくれていたんですけどね。"),
+    ("reproach", "せめて事前に一言ほしかったです。"),
+    ("bad_news", "先方、今回の企画はNGとのことでした。"),
+    ("bad_news", "お客様がかなりご立腹で、責任者を出せとおっしゃっています。"),
+    ("serious_mistake", "見積書を誤って別の取引先に送付してしまいました。"),
+    ("repetition_complaint", "今週だけで4回目ですよ。"),
+    ("open_decisions", "どちらを優先すべきか、判断がつきません。"),
 ]
 
 INVALID = [
@@ -80,6 +92,17 @@ INVALID = [
     ("misalignment", "誤解のないように補足します：12/3は休業日です。"),
     ("many_questions", "明日の会議は10時からですか？"),
     ("conflicting_instructions", "やっぱり最高ですね！"),
+    # a conversation already fixed with a time and a topic is not a vague talk request
+    ("talk_request", "12/3(水)15時から30分ほどお時間いただけますか"),
+    # thanks for a past talk, not a request
+    ("talk_request", "昨日は話聞いてくれてありがとう。だいぶ楽になった！"),
+    # 「来なくていい」 as kindness, not pushing away
+    ("withdrawal", "明日は来なくていいよ、ゆっくり休んでね！"),
+    # a parting on a bridge is not a break-up; a crawling baby is not 「はいはい」
+    ("health_family", "私は橋の上で彼と別れた。"),
+    ("curt_reply", "その赤ん坊ははいはいしている。"),
+    # closing a shop for the night is not closing the business
+    ("bad_news", "彼らは5時に店を閉めた。"),
 ]
 
 

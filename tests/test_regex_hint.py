@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from hisho_tone.lexicon import load_lexicon
-from hisho_tone.regex_hint import hinted
+from hisho_tone.regex_hint import hinted, required_literals
 
 ROOT = Path(__file__).resolve().parents[1]
 LEX = load_lexicon()
@@ -20,8 +20,6 @@ def _data_patterns() -> list[str]:
     patterns = [r.pattern for e in LEX.entries for r in (*e.regexes, *e.allows)]
     patterns += [r.pattern for r in (*LEX.positive, *LEX.softeners)]
     patterns += [r.pattern for _, r in LEX.specifics]
-    sentence = [r.pattern for e in LEX.regex_entries if e.scope == "sentence" for r in e.regexes]
-    patterns.append("|".join(f"(?:{p})" for p in sentence))
     return patterns
 
 
@@ -53,3 +51,34 @@ def test_patterns_that_start_in_a_known_way_get_a_hint():
 @pytest.mark.parametrize("pattern", [".+です", "[^。]+か", "(?i)abc", "a*", "(?:x|)", r"\Dx", "(?<=a)"])
 def test_patterns_the_reader_cannot_follow_are_left_as_they_are(pattern):
     assert hinted(pattern) == pattern
+
+
+def test_the_regex_gate_never_skips_a_pattern_that_matches():
+    """Every sentence-scoped data regex that matches a text is among the gate's candidates for it."""
+    patterns = [r for _, r in LEX.sentence_regexes]
+    texts = TEXTS + [r["text"] for r in _real_texts()]
+    for text in texts:
+        candidates = set(LEX.regex_gate.candidates(text))
+        missed = [p.pattern for k, p in enumerate(patterns) if k not in candidates and p.search(text)]
+        assert missed == [], (text, missed)
+
+
+def _real_texts() -> list[dict]:
+    path = ROOT / "models" / "data" / "real" / "real_sentences.jsonl"
+    return [json.loads(line) for line in path.open(encoding="utf-8")]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "required"),
+    [
+        ("(?:今|いま)(?:だけ)?電話(?:でき|して)", ("電話",)),
+        ("あ[いう]え|かき", ("あ", "かき")),
+        (r"\d+回目", ("回目",)),
+        ("(?:ご|お)?相談したい", ("相談したい",)),
+        (".+です", ("です",)),
+        ("[^。]+", None),
+        ("(?:x|)", None),
+    ],
+)
+def test_required_literals(pattern, required):
+    assert required_literals(pattern) == required
