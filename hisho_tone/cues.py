@@ -80,9 +80,10 @@ def _negated(tokens: tuple[Token, ...], start: int, after: int, negators: frozen
     """
     if any(t.base in negators or t.base == "ます" and t.surface == "ませ" for t in tokens[start:after]):
         return False
-    for tok in tokens[after : after + 4]:
-        if tok.base in negators or tok.lemma in negators:
-            return True
+    for k in range(after, min(after + 4, len(tokens))):
+        tok = tokens[k]
+        if (tok.base in negators or tok.lemma in negators) and not (k and tokens[k - 1].lemma == "知れる"):
+            return True  # (かもしれない is a hedge, not a negation)
         if tok.pos1 == "補助記号":
             return False
     return False

@@ -10,6 +10,9 @@ from __future__ import annotations
 import pytest
 
 VALID = [
+    # the nominal ん of 〜んです is not a negation, nor is the hedge かもしれない
+    ("negative_emotion", "最近ずっと不安になるんですよね"),
+    ("negative_emotion", "もう限界かもしれないです"),
     ("vague_referent", "例の件、来週までにお願いします"),
     ("vague_referent", "あの資料、どこに置きました？"),
     ("vague_standard", "表紙はいい感じにしといてください"),
@@ -57,6 +60,8 @@ VALID = [
 ]
 
 INVALID = [
+    # a real negation still cancels the emotion word
+    ("negative_emotion", "不満はありません"),
     # concrete content explains the referent
     ("vague_referent", "例の件（12/3の請求書）は本日送付しました。"),
     # 「あれ？」 is surprise, not a referent
