@@ -133,7 +133,8 @@ class RegexGate:
                     self.by_literal.setdefault(literal, []).append(k)
         literals = sorted(self.by_literal, key=lambda lit: (-len(lit), lit))
         # the scan reports the longest literal at each position; shorter ones there are its prefixes
-        self.prefixes = {lit: [p for p in literals if lit.startswith(p)] for lit in literals}
+        known = set(literals)
+        self.prefixes = {lit: [lit[:k] for k in range(1, len(lit) + 1) if lit[:k] in known] for lit in literals}
         firsts = "".join(sorted({re.escape(lit[0]) for lit in literals}))
         self.scan = re.compile(f"(?=[{firsts}])(?=({'|'.join(map(re.escape, literals))}))") if literals else None
 
@@ -178,12 +179,12 @@ class Entry:
     kind: str
     category: str
     patterns: tuple[tuple[Item, ...], ...]
-    regexes: tuple[re.Pattern[str], ...]
+    regexes: tuple["re.Pattern[str] | LazyRegex", ...]
     weight: float
     message: str
     hint: str
-    allows: tuple[re.Pattern[str], ...]
-    requires: tuple[re.Pattern[str], ...]  # the sentence must match one of these (when any)
+    allows: tuple["re.Pattern[str] | LazyRegex", ...]
+    requires: tuple["re.Pattern[str] | LazyRegex", ...]  # the sentence must match one of these (when any)
     only_with: frozenset[str]  # another cue of one of these kinds must fire in the same sentence
     unless_specific: str  # "", "near" (next to the phrase), "sentence" or "message"
     scope: str  # regexes run on each "sentence" (default) or on the whole "message"
@@ -363,8 +364,42 @@ def parse_pattern(text: str, where: str) -> tuple[Item, ...]:
     return items
 
 
-def _regex(text: str, where: str, fast: bool = False) -> re.Pattern[str]:
-    """Compile a data file's regex; ``fast``: with a first-character hint (same matches, see regex_hint)."""
+class LazyRegex:
+    """A shipped data file's regular expression, compiled the first time it is used.
+
+    The shipped files hold hundreds of patterns and most drafts need few of them: compiling them all
+    would be most of a cold start. Their syntax is checked by the tests (tests/test_lexicon_data.py);
+    patterns from the user's configuration are compiled at once, so a typo is reported at load time.
+    """
+
+    __slots__ = ("pattern", "_compiled")
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled
+
+    def search(self, text: str, *args: int) -> re.Match[str] | None:
+        return self.compiled().search(text, *args)
+
+    def finditer(self, text: str, *args: int):
+        return self.compiled().finditer(text, *args)
+
+    def match(self, text: str, *args: int) -> re.Match[str] | None:
+        return self.compiled().match(text, *args)
+
+
+def _regex(text: str, where: str, fast: bool = False, lazy: bool = False) -> "re.Pattern[str] | LazyRegex":
+    """Compile a data file's regex; ``fast``: with a first-character hint (same matches, see
+    regex_hint); ``lazy``: on first use (shipped data only, see LazyRegex)."""
+    if lazy and not fast:
+        if not isinstance(text, str):
+            raise LexiconError(f"{where}: a regular expression must be a string, not {text!r}")
+        return LazyRegex(text)
     try:
         compiled = re.compile(text)  # the pattern as written must compile, hint or not
         return re.compile(hinted(text)) if fast else compiled
@@ -381,8 +416,11 @@ def _str_list(raw: dict[str, Any], key: str, where: str) -> list[str]:
     return value
 
 
-def make_entry(raw: dict[str, Any], kinds: dict[str, Kind], where: str) -> Entry:
-    """Build an Entry from one TOML table (also used for phrases from the user's config)."""
+def make_entry(raw: dict[str, Any], kinds: dict[str, Kind], where: str, lazy: bool = False) -> Entry:
+    """Build an Entry from one TOML table (also used for phrases from the user's config).
+
+    ``lazy``: compile its regular expressions on first use (the shipped files, whose syntax the tests check).
+    """
     kind_id = raw.get("kind")
     if kind_id not in kinds:
         raise LexiconError(f"{where}: unknown kind {kind_id!r}; known kinds: {', '.join(sorted(kinds))}")
@@ -390,7 +428,7 @@ def make_entry(raw: dict[str, Any], kinds: dict[str, Kind], where: str) -> Entry
     entry_id = raw.get("id") or f"{kind_id}.custom"
     where = f"{where} [{entry_id}]"
     patterns = tuple(parse_pattern(p, where) for p in _str_list(raw, "patterns", where))
-    regexes = tuple(_regex(r, where) for r in _str_list(raw, "regex", where))
+    regexes = tuple(_regex(r, where, lazy=lazy) for r in _str_list(raw, "regex", where))
     if not patterns and not regexes:
         raise LexiconError(f"{where}: needs 'patterns' or 'regex'")
     unless_specific = raw.get("unless_specific", "")
@@ -415,8 +453,8 @@ def make_entry(raw: dict[str, Any], kinds: dict[str, Kind], where: str) -> Entry
         weight=float(raw.get("weight", kind.weight)),
         message=raw.get("message", kind.message),
         hint=raw.get("hint", kind.hint),
-        allows=tuple(_regex(a, where) for a in _str_list(raw, "allows", where)),
-        requires=tuple(_regex(a, where) for a in _str_list(raw, "requires", where)),
+        allows=tuple(_regex(a, where, lazy=lazy) for a in _str_list(raw, "allows", where)),
+        requires=tuple(_regex(a, where, lazy=lazy) for a in _str_list(raw, "requires", where)),
         only_with=frozenset(only_with),
         unless_specific=unless_specific or "",
         scope=scope,
@@ -468,7 +506,7 @@ def load_lexicon(extra_entries: list[dict[str, Any]] | None = None, disabled: fr
     )
     seen: set[str] = set()
     for where, raw in raw_entries + [("config", e) for e in (extra_entries or [])]:
-        entry = make_entry(raw, lex.kinds, where)
+        entry = make_entry(raw, lex.kinds, where, lazy=where != "config")
         if entry.id in seen and where != "config":
             raise LexiconError(f"{where}: duplicate entry id {entry.id!r}")
         seen.add(entry.id)

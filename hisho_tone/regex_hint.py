@@ -121,13 +121,72 @@ def _required(seq) -> list[str] | None:
     return max(options, key=lambda strings: (min(len(s) for s in strings), -len(strings)))
 
 
+def _top_level_run(pattern: str) -> str | None:
+    """The longest run of literal characters in the top-level sequence of ``pattern``, read from
+    the text alone (cheap); None when the pattern has a top-level alternation, inline flags or no run.
+
+    Characters written one after another outside any group, class or escape must all appear, in
+    order and side by side, in every match — unless a quantifier makes the last of them optional.
+    """
+    if "(?i" in pattern or "(?x" in pattern:
+        return None
+    runs: list[str] = []
+    run, depth, i, n = "", 0, 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            runs.append(run)
+            run, i = "", i + 2
+            continue
+        if c == "[":  # a class: skip to its end
+            runs.append(run)
+            run, i = "", i + 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+            i += 1
+            continue
+        if c in "?*{":  # the last character is optional (or a group's quantifier: nothing to trim)
+            if pattern[i - 1 : i] not in (")", "]") and run:
+                run = run[:-1]
+            runs.append(run)
+            run = ""
+            if c == "{":  # skip the counts: {1,12}
+                while i < n and pattern[i] != "}":
+                    i += 1
+        elif c == "|":
+            if depth == 0:
+                return None
+        elif c == "(":
+            runs.append(run)
+            run, depth = "", depth + 1
+        elif c == ")":
+            depth -= 1
+        elif c in "+.^$":
+            runs.append(run)
+            run = ""
+        elif depth == 0:
+            run += c
+        i += 1
+    runs.append(run)
+    best = max(runs, key=len)
+    return best or None
+
+
 def required_literals(pattern: str) -> tuple[str, ...] | None:
     """Strings of which every match of ``pattern`` contains one, or None when none can be told.
 
     A text that contains none of them cannot match: the matcher runs each regular expression only
     on the sentences that hold one of its required strings (a substring test is far cheaper than a
-    regex scan).
+    regex scan). A literal run in the pattern's text is taken when there is one (no parsing at
+    load time); otherwise the parsed pattern is read.
     """
+    run = _top_level_run(pattern)
+    if run is not None and len(run) >= 2:
+        return (run,)
     if _sre is None:
         return None
     try:

@@ -9,8 +9,8 @@ from typing import Any
 # Real-text call/video rates of the model shipped before the real-text work (model
 # hisho-tone-lr-792b1bd140 at commit 97ca02d, its own decision rules), at normal sensitivity, measured
 # with `python -m hisho_tone_models.noise` run on that commit's code. Kept here as the baseline.
-BEFORE = {"KeiCO (all)": 0.636, "Tanaka (5,000 of 50,000)": 0.724, "labeled real test split, text-labeled": 0.0,
-          "labeled real test split, call-labeled": 0.0}
+BEFORE = {"KeiCO (all)": 0.643, "Tanaka (5,000 of 50,000)": 0.765, "labeled real test split, text-labeled": 0.829,
+          "labeled real test split, call-labeled": 0.956}
 
 
 def _counts(rows: list[dict[str, Any]], key: str) -> str:
@@ -26,7 +26,8 @@ def _real_table(noise: dict[str, Any] | None, model_id: str) -> list[str]:
     if not noise or noise.get("model") != model_id:
         return ["Not measured for this model: run `python -m hisho_tone_models.noise` (needs shared/data beside the repository).", ""]
     lines = [
-        "Share of sentences told to **call or video**. Before: the model shipped until this card's model (normal sensitivity).",
+        "Share of sentences told to **call or video**. Before: the model and decision rules shipped until this card's model",
+        "(`hisho-tone-lr-792b1bd140`, commit 97ca02d), normal sensitivity, measured with the same script on that commit's code.",
         "Measured with `python -m hisho_tone_models.noise` (also run by `hisho-tone train` when shared/data is present).",
         "",
         "| real text | n | before (normal) | low | normal | high | text_with_care (normal) |",
@@ -35,7 +36,7 @@ def _real_table(noise: dict[str, Any] | None, model_id: str) -> list[str]:
     for name, by in noise["sets"].items():
         before = BEFORE.get(name)
         lines.append(
-            f"| {name} | {by['normal']['texts']} | {_pct(before) if before else 'see note'} | {_pct(by['low']['call_or_video'])} | "
+            f"| {name} | {by['normal']['texts']} | {_pct(before)} | {_pct(by['low']['call_or_video'])} | "
             f"{_pct(by['normal']['call_or_video'])} | {_pct(by['high']['call_or_video'])} | {_pct(by['normal']['share']['text_with_care'])} |"
         )
     lines += ["", "Reasons behind call/video on KeiCO and Tanaka (normal): " + "; ".join(

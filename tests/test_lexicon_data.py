@@ -6,6 +6,7 @@ INVALID table (the kind must not fire). Expectations were made with unidic-lite 
 
 from __future__ import annotations
 
+import re
 import tomllib
 
 import pytest
@@ -86,3 +87,16 @@ def test_invalid_examples_do_not_fire(cue_analyzer, kind, entry_id, text):
 def test_malformed_entries_are_rejected_with_a_clear_message(raw, error):
     with pytest.raises(LexiconError, match=error):
         make_entry(raw, LEX.kinds, "test")
+
+
+def test_every_shipped_regular_expression_compiles():
+    """Shipped patterns are compiled on first use (LazyRegex): a bad one must fail here, not in a draft."""
+    lex = load_lexicon()
+    bad = []
+    for entry in lex.entries:
+        for regex in (*entry.regexes, *entry.allows, *entry.requires):
+            try:
+                re.compile(regex.pattern)
+            except re.error as exc:
+                bad.append((entry.id, regex.pattern, str(exc)))
+    assert bad == []
