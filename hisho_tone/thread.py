@@ -193,7 +193,9 @@ def _turns(messages: list[Message]) -> list[list[int]]:
 def _is_resolution(analysis: Analysis, advice: Advice) -> bool:
     text = analysis.norm.text
     has_question = any(_QUESTION_SENT.search(text[s.start : s.end]) for s in analysis.sentences)
-    return bool(_RESOLUTION.search(text)) and not has_question and advice.emotional_weight < 0.5 and advice.recommendation in ("text", "text_with_care")
+    # a thanks followed by a reservation (ありがとうございます。ただ、もう少し…かもしれません) settles
+    # nothing: only a plain message, with no reason of its own, closes the topic
+    return bool(_RESOLUTION.search(text)) and not has_question and advice.emotional_weight < 0.5 and advice.recommendation == "text" and not advice.reasons
 
 
 def _rounds(messages: list[Message], analyses: list[Analysis], advices: list[Advice], drafted: bool) -> tuple[int, bool]:
@@ -428,6 +430,8 @@ def analyze_thread(
     probability = thread_probability(analyzer, state) if parsed else 0.0
     care, call = analyzer.thread_thresholds(sensitivity)
     level = 0 if probability < care else 1 if probability < call else 2
+    if not state.reasons:  # evidence first: the conversation adds nothing it cannot point at
+        level = 0
     draft_advice = state.advices[-1] if draft is not None else None
     if draft_advice is not None:
         level = max(level, ORDER.index(draft_advice.recommendation))

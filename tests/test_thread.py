@@ -3,10 +3,15 @@ thread verdict, the recap in both registers, and bad input."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from hisho_tone import analyze_thread, recap_template
 from hisho_tone.thread import ThreadError
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def msgs(*pairs):
@@ -151,3 +156,28 @@ def test_each_message_is_tokenized_once(analyzer, monkeypatch):
     monkeypatch.setattr(tokenize, "_tokens_of", lambda text, offset: calls.append(text) or real(text, offset))
     analyze_thread(PING_PONG, draft="修正します。", analyzer=analyzer)
     assert len(calls) == len(PING_PONG) + 1
+
+
+def test_thanks_with_a_reservation_does_not_settle_the_topic():
+    thread = [
+        {"author": "佐藤", "text": "バナーの色、もう少し明るくできますか？"},
+        {"author": "山田", "text": "明るめの案をお送りします。いかがでしょうか。", "me": True},
+        {"author": "佐藤", "text": "ありがとうございます。ただ、もう少し明るい方がいいかもしれません。"},
+        {"author": "山田", "text": "さらに明るくした案を添付します。こちらはいかがでしょうか。", "me": True},
+        {"author": "佐藤", "text": "今度は明るすぎる気がします。前の案の方が近いかもしれません。"},
+        {"author": "山田", "text": "では、二つの中間の色でお作りします。", "me": True},
+        {"author": "佐藤", "text": "うーん、なんだか違うんですよね。"},
+    ]
+    advice = analyze_thread(thread, draft="承知しました。修正版をお送りします。")
+    assert advice.rounds >= 3 and "ping_pong" in {r.kind for r in advice.reasons}
+    assert advice.recommendation == "call"
+
+
+def test_a_thread_verdict_above_the_drafts_always_has_a_thread_reason():
+    order = ["text", "text_with_care", "call", "video"]
+    threads = [json.loads(line) for line in (ROOT / "models" / "data" / "threads.jsonl").open(encoding="utf-8")]
+    for t in threads[::4]:
+        advice = analyze_thread(t["messages"], draft=t.get("draft"), channel=t.get("channel", "chat"))
+        floor = advice.draft.recommendation if advice.draft else "text"
+        if order.index(advice.recommendation) > order.index(floor):
+            assert advice.reasons, t["id"]
