@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import csv
 import email
-import email.header
 import email.message
 import email.policy
 import email.utils
@@ -389,7 +388,7 @@ def _chatwork_room(file: Path, me: str | None, gap: float) -> Iterator[Item]:
                 ids.add(message.id)
                 stamps.add((str(item["account"]["account_id"]), send_time))
     except UnicodeDecodeError as exc:
-        yield ReadError(source, f"byte {exc.start}" if index < 0 else f"after item {index}", "not valid UTF-8; the rest of the file is skipped")
+        yield ReadError(source, "file" if index < 0 else f"after item {index}", "not valid UTF-8; the rest of the file is skipped")
     except ValueError as exc:
         yield ReadError(source, "file" if index < 0 else f"after item {index}", str(exc))
     except OSError as exc:
@@ -571,17 +570,17 @@ def _mbox_threads(path: Path, db: sqlite3.Connection, me: str | None) -> Iterato
             fh.seek(offset)
             raw = fh.read(length)
             try:
-                msg = email.message_from_bytes(_unescape_from(raw), policy=email.policy.compat32)
+                msg = email.message_from_bytes(_unescape_from(raw), policy=email.policy.default)
                 text = mail_text(msg)
+                name, address = email.utils.parseaddr(str(msg.get("From", "")))
             except _Bad as exc:
                 yield ReadError(str(path), f"message {seq + 1}", str(exc))
                 continue
             except Exception as exc:  # noqa: BLE001 - a broken MIME structure is one error record
                 yield ReadError(str(path), f"message {seq + 1}", f"broken MIME structure ({type(exc).__name__})")
                 continue
-            name, address = email.utils.parseaddr(str(msg.get("From", "")))
             ident = (_MSGID.findall(str(msg.get("Message-ID", ""))) or [str(seq + 1)])[0]
-            author = _decode_header(name) or address
+            author = name or address
             current.append(Message(ident, key, author, text, bool(mine) and address.lower() == mine, _mail_time(msg.get("Date")), "email"))
     if current:
         yield Conversation(current[0].thread, tuple(current))
@@ -590,10 +589,3 @@ def _mbox_threads(path: Path, db: sqlite3.Connection, me: str | None) -> Iterato
 def _unescape_from(raw: bytes) -> bytes:
     """mboxrd: '>From ' at a line start in a body was a 'From ' line."""
     return re.sub(rb"(?m)^>(>*From )", rb"\1", raw)
-
-
-def _decode_header(value: str) -> str:
-    try:
-        return str(email.header.make_header(email.header.decode_header(value)))
-    except (LookupError, UnicodeDecodeError, ValueError):
-        return value
