@@ -156,7 +156,7 @@ def test_chatwork_broken_files_keep_what_can_be_read(tmp_path):
     got = [(Path(e.source).name, e.where, e.reason.split(" (")[0].split(" at ")[0]) for e in errors]
     assert got == [
         ("1.json", "after item 1", "truncated JSON"),
-        ("2.json", "file", "not valid UTF-8"),
+        ("2.json", "file", "not valid UTF-8; the rest of the file is skipped"),
         ("3.json", "message 7", "missing field 'body'"),
         ("3.json", "item 1", "missing field 'message_id'"),
         ("3.json", "item 3", "expected an object, got str"),
