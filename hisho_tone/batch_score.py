@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from .advice import Advice
 from .analyzer import Analyzer
-from .readers import Conversation, Message
+from .readers import Conversation, Message, message_from_record
 
 
 @dataclass(frozen=True)
@@ -152,3 +152,33 @@ def score_partition(conversations: Sequence[Conversation], options: Options) -> 
     """The output of each conversation, in order (the function every engine runs)."""
     analyzer = analyzer_for(options)
     return [score_conversation(c, options, analyzer) for c in conversations]
+
+
+def score_rows(rows: Iterable[Mapping[str, Any]], options: Options, channel: str = "chat") -> list[str]:
+    """Message lines for rows with the JSONL fields, one per row, in row order (for Spark and the like).
+
+    The rows of a thread must come together, oldest first. A malformed row gives
+    ``{"id": …, "error": reason}`` in its place, so the lines stay aligned with the rows.
+    """
+    out: list[str] = []
+    group: list[Message] = []
+
+    def flush() -> None:
+        if group:
+            scored = score_partition([Conversation(group[0].thread, tuple(group))], options)[0]
+            out.extend(scored.messages)
+            group.clear()
+
+    for n, row in enumerate(rows, 1):
+        clean = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}  # pandas' NaN: missing
+        try:
+            message = message_from_record(clean, n, channel)
+        except ValueError as exc:
+            flush()
+            out.append(_line({"id": None if clean.get("id") is None else str(clean["id"]), "error": str(exc)}))
+            continue
+        if group and message.thread != group[0].thread:
+            flush()
+        group.append(message)
+    flush()
+    return out

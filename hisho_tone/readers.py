@@ -181,6 +181,11 @@ def _flag(value: Any) -> bool:
     raise _Bad("'me' must be true or false")
 
 
+def message_from_record(record: Any, line: int, default_channel: str = "chat", me: str | None = None) -> Message:
+    """A Message from one JSONL/CSV record; ``ValueError`` names the missing or malformed field."""
+    return _message(record, line, default_channel, me)
+
+
 def _message(record: Any, line: int, default_channel: str, me: str | None) -> Message:
     if not isinstance(record, dict):
         raise _Bad(f"expected an object, got {type(record).__name__}")

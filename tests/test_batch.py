@@ -15,7 +15,7 @@ import pytest
 
 from hisho_tone.batch import run_batch
 from hisho_tone.batch_output import JsonlOutput
-from hisho_tone.batch_score import Options
+from hisho_tone.batch_score import Options, score_rows
 from hisho_tone.cli import main
 
 from batch_fixtures import archive
@@ -169,3 +169,11 @@ def test_output_repair(tmp_path, content, kept):
     out.close()
     assert out.lines == kept
     assert lines(path.read_bytes())[-1] == {"id": 9} and count_lines(path) == kept + 1
+
+
+def test_score_rows_gives_the_batch_lines_for_spark(small, reference):
+    rows = [json.loads(line) for line in small.read_text(encoding="utf-8").splitlines() if not line.startswith('{"id": "broken"')]
+    rows.insert(5, {"id": "x", "thread": rows[4]["thread"], "text": float("nan")})
+    got = score_rows(rows, Options())
+    assert json.loads(got.pop(5)) == {"id": "x", "error": "missing field 'text'"}
+    assert "".join(got).encode() == reference["m"]
