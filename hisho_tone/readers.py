@@ -11,7 +11,7 @@ Formats (``detect_format`` picks one from the path):
             that comes back after another one started is read as a separate conversation and
             reported. A message without ``thread`` is a conversation of its own.
   csv       the same fields as columns, with a header row.
-  chatwork  a directory of ``<room_id>.json`` files, each the message list of Chatwork's API
+  chatwork  a directory of ``<room_id>.json`` files (or one such file), each the message list of Chatwork's API
             (``message_id``, ``account.account_id``, ``account.name``, ``body``, ``send_time``).
             A room is cut into conversations by silence longer than ``gap_hours`` unless the
             message replies to (``[rp … to=ROOM-MID]``) or quotes (``[qt][qtmeta aid=… time=…]``)
@@ -85,18 +85,20 @@ Item = Conversation | ReadError
 
 
 def detect_format(path: Path) -> str:
-    """``chatwork`` for a directory, else from the suffix, else from the first bytes."""
+    """``chatwork`` for a directory (or a ``.json`` array: one room), else from the suffix, else from the first bytes."""
     if path.is_dir():
         return "chatwork"
     suffix = path.suffix.lower()
+    with path.open("rb") as fh:
+        head = fh.read(64).lstrip()
+    if suffix == ".json" and head.startswith(b"["):
+        return "chatwork"  # one room file
     if suffix in (".jsonl", ".ndjson", ".json"):
         return "jsonl"
     if suffix in (".csv", ".tsv"):
         return "csv"
     if suffix == ".mbox":
         return "mbox"
-    with path.open("rb") as fh:
-        head = fh.read(64).lstrip()
     if head.startswith(b"From "):
         return "mbox"
     if head.startswith(b"{"):
@@ -279,6 +281,8 @@ _QT = re.compile(r"\[qtmeta aid=(\d+) time=(\d+)\]")
 
 
 def _room_files(directory: Path) -> list[Path]:
+    if directory.is_file():
+        return [directory]
     files = [p for p in directory.iterdir() if p.suffix == ".json" and p.is_file()]
     return sorted(files, key=lambda p: (0, int(p.stem), "") if p.stem.isdigit() else (1, 0, p.stem))
 

@@ -133,6 +133,8 @@ def test_chatwork_splits_rooms_by_silence_unless_a_reply_or_quote_bridges_it(tmp
     assert [m.me for m in convs[1].messages] == [False, True]
     assert all(m.thread == c.thread for c in convs for m in c.messages)
     assert convs[1].messages[0].author == "user10" and convs[1].messages[0].time == 0.0
+    one_room, _ = items(tmp_path / "55.json")
+    assert [c.thread for c in one_room] == ["55-1", "55-3", "55-6"]
 
 
 def test_chatwork_gap_is_configurable(tmp_path):
@@ -220,7 +222,7 @@ def test_mbox_that_is_not_an_mbox_is_a_clear_error(tmp_path):
 
 
 @pytest.mark.parametrize("name, content, fmt", [
-    ("a.jsonl", "{}", "jsonl"), ("a.csv", "text\n", "csv"), ("a.mbox", "", "mbox"), ("noext", "From x\n", "mbox"), ("noext2", '{"text": 1}', "jsonl"),
+    ("a.jsonl", "{}", "jsonl"), ("a.json", '{"text": "x"}', "jsonl"), ("55.json", " [{}]", "chatwork"), ("a.csv", "text\n", "csv"), ("a.mbox", "", "mbox"), ("noext", "From x\n", "mbox"), ("noext2", '{"text": 1}', "jsonl"),
 ])
 def test_format_is_detected(tmp_path, name, content, fmt):
     path = tmp_path / name
