@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check train evaluate bench extension clean
+.PHONY: run test check train evaluate bench bench-batch extension clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ train: $(STAMP)  ## retrain the shipped model from models/data
 bench: $(STAMP)  ## speed benchmarks (ratios against a same-run baseline)
 	$(BIN)/python benchmarks/bench_analyze.py
 	$(BIN)/python benchmarks/bench_thread.py
+
+bench-batch: $(STAMP)  ## hisho-tone batch: 1 vs 2 workers, Dask vs local, memory at 20,000 vs 200,000 messages (minutes)
+	$(BIN)/python benchmarks/bench_batch.py $(BENCH_ARGS)
 
 extension:  ## pack the Chrome extension into dist/hisho-tone-extension.zip
 	mkdir -p dist && rm -f dist/hisho-tone-extension.zip

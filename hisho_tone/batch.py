@@ -133,6 +133,8 @@ def run_batch(
                 for f in (out, threads, errors):
                     if f is not None:
                         f.sync()
+        if out.lines > summary.messages:
+            raise ResumeMismatch(f"{out.path} has {out.lines} lines but the input only {summary.messages} messages: remove it or run without --resume")
     return summary
 
 

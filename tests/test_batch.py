@@ -156,6 +156,10 @@ def test_resume_refuses_an_output_of_another_input(small, reference, tmp_path, c
     other.write_bytes(reference["m"].splitlines(keepends=True)[3])  # line 4's record as line 1
     assert main(["batch", str(small), "-o", str(other), "--workers", "1", "--resume"]) == 2
     assert "does not continue this input" in capsys.readouterr().err
+    longer = tmp_path / "longer.jsonl"
+    longer.write_bytes(reference["m"] + reference["m"])
+    assert main(["batch", str(small), "-o", str(longer), "--workers", "1", "--resume", "--quiet"]) == 2
+    assert "only 117 messages" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("content, kept", [
