@@ -1,12 +1,14 @@
 """Throughput of ``hisho-tone batch`` with 1 and 2 workers, Dask against local, and memory as input grows.
 
-Usage: python benchmarks/bench_batch.py [--messages 20000] [--large 200000] [--quick] [--no-dask]
+Usage: python benchmarks/bench_batch.py [--messages 20000] [--large 200000] [--repeat 2] [--quick] [--no-dask]
 Targets (2-core machine): 2 workers ≥ 1.7× the messages/s of 1; a Dask LocalCluster of 2
 workers ≤ 1.3× the local engine's time; peak RSS per worker flat between the two input sizes.
 Inputs are JSONL archives made from the corpus texts of models/data (one or two texts per message,
 threads of 1–8 messages, chat and email, seeded). Each run is a fresh process, so its peak RSS is
 its own: the driver's (reading, writing) and the largest worker's. Times include starting the
 workers and loading the model in each, as a user sees them; all three outputs must be identical.
+The speed runs take turns (1 worker, 2 workers, Dask) ``--repeat`` times and the best time of
+each is kept: a busy neighbour on a shared machine slows one run, not the comparison.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=20_000, help="messages for the speed runs (default 20,000)")
     parser.add_argument("--large", type=int, default=200_000, help="messages for the memory run (default 200,000)")
     parser.add_argument("--quick", action="store_true", help="2,000 and 20,000 messages instead")
+    parser.add_argument("--repeat", type=int, default=2, help="rounds of the speed runs; the best of each is kept (default 2)")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster run")
     args = parser.parse_args()
     small, large = (2_000, 20_000) if args.quick else (args.messages, args.large)
@@ -80,17 +83,21 @@ def main() -> None:
         make_archive(tmp_path / "small.jsonl", small)
         make_archive(tmp_path / "large.jsonl", large, seed=2027)
         print(f"machine: {len(__import__('os').sched_getaffinity(0))} cores; 1-minute load average {__import__('os').getloadavg()[0]:.1f}")
-        one = measure(tmp_path / "small.jsonl", tmp_path / "w1.jsonl", "local", 1)
-        report("local, 1 worker", one)
-        two = measure(tmp_path / "small.jsonl", tmp_path / "w2.jsonl", "local", 2)
-        report("local, 2 workers", two)
-        dask = None
+        runs = [("local, 1 worker", "w1", "local", 1), ("local, 2 workers", "w2", "local", 2)]
         if not args.no_dask:
-            dask = measure(tmp_path / "small.jsonl", tmp_path / "dask.jsonl", "dask", 2)
-            report("dask LocalCluster, 2 workers", dask)
+            runs.append(("dask LocalCluster, 2 workers", "dask", "dask", 2))
+        best: dict[str, dict] = {}
+        for _ in range(args.repeat):
+            for name, key, engine, workers in runs:
+                r = measure(tmp_path / "small.jsonl", tmp_path / f"{key}.jsonl", engine, workers)
+                report(name, r)
+                if key not in best or r["seconds"] < best[key]["seconds"]:
+                    best[key] = r
+        one, two, dask = best["w1"], best["w2"], best.get("dask")
         big = measure(tmp_path / "large.jsonl", tmp_path / "large-out.jsonl", "local", 2)
         report("local, 2 workers (large)", big)
     same = one["sha256"] == two["sha256"] == (dask or two)["sha256"]
+    print(f"best of {args.repeat}: 1 worker {one['seconds']:.1f} s, 2 workers {two['seconds']:.1f} s" + (f", Dask {dask['seconds']:.1f} s" if dask else ""))
     print(f"outputs identical across 1 worker, 2 workers{' and Dask' if dask else ''}: {'yes' if same else 'NO'}")
     print(f"speed-up 2 workers / 1 worker: {one['seconds'] / two['seconds']:.2f}x  (target >= 1.7x)")
     if dask:
