@@ -9,7 +9,7 @@ number of workers. With ``resume`` it skips the lines already written (``batch_o
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -109,7 +109,7 @@ def run_batch(
     """Score every message of ``source`` into ``output`` (JSONL); see the module docstring."""
     options = options or Options()
     if threads_path is not None and not options.threads:
-        options = Options(**{**options.__dict__, "threads": True})
+        options = replace(options, threads=True)
     workers = workers or default_workers()
     items = readers.read(source, fmt, me=me, gap_hours=gap_hours, channel=channel)
     summary = Summary()
