@@ -377,7 +377,9 @@ def _chatwork_room(file: Path, me: str | None, gap: float) -> Iterator[Item]:
     def close() -> Iterator[Conversation]:
         if current:
             yield Conversation(f"{room}-{current[0].id}", tuple(current))
-        current.clear(), ids.clear(), stamps.clear()
+        current.clear()
+        ids.clear()
+        stamps.clear()
 
     try:
         with file.open(encoding="utf-8") as fh:
