@@ -181,3 +181,26 @@ def test_score_rows_gives_the_batch_lines_for_spark(small, reference):
     got = score_rows(rows, Options())
     assert json.loads(got.pop(5)) == {"id": "x", "error": "missing field 'text'"}
     assert "".join(got).encode() == reference["m"]
+
+
+def test_chatwork_rooms_and_mbox_end_to_end(tmp_path):
+    rooms = tmp_path / "rooms"
+    rooms.mkdir()
+    room = [
+        {"message_id": str(i), "account": {"account_id": 10 + i % 2, "name": f"u{i % 2}"}, "body": body, "send_time": t, "update_time": 0}
+        for i, (body, t) in enumerate([("例の件、どうなっていますか？", 0), ("[rp aid=10 to=5-0]確認します", 60), ("別件です", 86400)])
+    ]
+    (rooms / "5.json").write_text(json.dumps(room, ensure_ascii=False), encoding="utf-8")
+    assert main(["batch", str(rooms), "--me", "11", "-o", str(tmp_path / "cw.jsonl"), "--threads", str(tmp_path / "cwt.jsonl"), "--workers", "1", "--quiet"]) == 0
+    records = lines((tmp_path / "cw.jsonl").read_bytes())
+    assert [(r["id"], r["thread"], r["me"]) for r in records] == [("0", "5-0", False), ("1", "5-0", True), ("2", "5-2", False)]
+    assert [t["thread"] for t in lines((tmp_path / "cwt.jsonl").read_bytes())] == ["5-0", "5-2"]
+    mbox = tmp_path / "mail.mbox"
+    mbox.write_text(
+        "From x\nFrom: A <a@example.com>\nMessage-ID: <1@x>\nX-GM-THRID: 9\nContent-Type: text/plain; charset=utf-8\n\n結構です。\n\n"
+        "From x\nFrom: B <b@example.com>\nMessage-ID: <2@x>\nX-GM-THRID: 9\nContent-Type: text/plain; charset=nope\n\n壊れた\n",
+        encoding="utf-8",
+    )
+    assert main(["batch", str(mbox), "-o", str(tmp_path / "mail.jsonl"), "--errors", str(tmp_path / "err.jsonl"), "--workers", "1", "--quiet"]) == 1
+    assert [(r["id"], r["thread"], r["channel"]) for r in lines((tmp_path / "mail.jsonl").read_bytes())] == [("<1@x>", "9", "email")]
+    assert [e["where"] for e in lines((tmp_path / "err.jsonl").read_bytes())] == ["message 2"]
