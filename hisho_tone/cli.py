@@ -337,7 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("thread", cmd_thread, "judge a whole conversation (ping-pong, unanswered questions, rising emotion)"),
         ("recap", cmd_recap, "draft the written recap to send after the call"),
     ):
-        p = sub.add_parser(name, help=text, description=text + ". FILE is JSON ([{author, text, me}] or {messages, draft, channel}), a Chatwork export ('[名前] 2026/11/20 10:02' headers), an email export ('From: 名前' headers) or '名前: 本文' lines; '-' reads standard input.")
+        p = sub.add_parser(name, help=text, description=text + ". FILE is JSON ([{author, text, me}] or {messages, draft, channel}), JSONL (one message per line, as 'batch' reads), a Chatwork export ('[名前] 2026/11/20 10:02' headers), an email export ('From: 名前' headers) or '名前: 本文' lines; '-' reads standard input.")
         p.add_argument("file", metavar="FILE", help="the thread, oldest message first")
         p.add_argument("--me", default=None, help="your name as it appears in FILE (marks your own messages)")
         p.add_argument("--draft", default=None, help="the message you are writing now")
