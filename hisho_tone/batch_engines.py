@@ -63,6 +63,13 @@ def run_local(jobs: Iterable[Job], options: Options, workers: int) -> Iterator[t
     pool.join()
 
 
+def identity(options: Options) -> tuple[str, str | None]:
+    """This process's hisho-tone version and model id (the model loaded once, here)."""
+    from . import __version__
+
+    return __version__, getattr(analyzer_for(options).model, "id", None)
+
+
 def run_dask(jobs: Iterable[Job], options: Options, scheduler: str | None, workers: int) -> Iterator[tuple[Any, list[Scored]]]:
     """Score on a Dask cluster: the one at ``scheduler``, or a LocalCluster of ``workers`` processes."""
     try:
@@ -77,5 +84,9 @@ def run_dask(jobs: Iterable[Job], options: Options, scheduler: str | None, worke
                 LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
             )
             client = stack.enter_context(Client(cluster))
+        here = identity(options)
+        for worker, there in client.run(identity, options).items():
+            if tuple(there) != here:
+                raise RuntimeError(f"Dask worker {worker} runs hisho-tone {there[0]} with model {there[1]}, this driver {here[0]} with model {here[1]}: install the same version everywhere")
         slots = max(1, sum(client.nthreads().values()))
         yield from _ordered(jobs, lambda part: client.submit(score_partition, part, options, pure=False).result, window=slots * 3)
