@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from . import readers
 from .batch_engines import default_workers, run_dask, run_local
@@ -105,6 +105,7 @@ def run_batch(
     scheduler: str | None = None,
     resume: bool = False,
     progress: bool = False,
+    select: Callable[[readers.Conversation], readers.Conversation | None] | None = None,
 ) -> Summary:
     """Score every message of ``source`` into ``output`` (JSONL); see the module docstring."""
     options = options or Options()
@@ -112,6 +113,8 @@ def run_batch(
         options = replace(options, threads=True)
     workers = workers or default_workers()
     items = readers.read(source, fmt, me=me, gap_hours=gap_hours, channel=channel)
+    if select is not None:  # e.g. hisho-tone report's --since/--until: trim or drop conversations before scoring
+        items = (kept for item in items if (kept := item if isinstance(item, readers.ReadError) else select(item)) is not None)
     summary = Summary()
     with JsonlOutput(output, resume) as out, _maybe(threads_path, resume) as threads, _maybe(errors_path, resume) as errors:
         total = readers.count(source, fmt) if progress else None

@@ -25,6 +25,7 @@ class Options:
     sensitivity: str = "normal"
     with_text: bool = False  # copy the message text (and reason surfaces) into the records
     threads: bool = False  # also judge each conversation with analyze_thread
+    call_due: bool = False  # thread lines also say at which message a call was first due (hisho-tone report)
     disabled_kinds: tuple[str, ...] = ()
     allow: tuple[str, ...] = ()
     phrases: tuple[dict[str, Any], ...] = ()
@@ -137,7 +138,10 @@ def score_conversation(conversation: Conversation, options: Options, analyzer: A
         channel = messages[-1].channel
         payload = [{"author": m.author, "text": m.text, "me": m.me} for m in messages]
         verdict = analyze_thread(payload, channel=channel, sensitivity=options.sensitivity, analyzer=analyzer)
-        thread = _line(thread_record(conversation, verdict, options.with_text))
+        record = thread_record(conversation, verdict, options.with_text)
+        if options.call_due:
+            record["call_due"] = _call_due(conversation, payload, verdict, channel, options, analyzer)
+        thread = _line(record)
         if all(m.channel == channel for m in messages):  # the thread read each message as analyze() does
             advices[len(messages) - len(verdict.per_message) :] = verdict.per_message
     lines = []
@@ -146,6 +150,16 @@ def score_conversation(conversation: Conversation, options: Options, analyzer: A
             advice = analyzer.analyze(message.text, channel=message.channel, sensitivity=options.sensitivity)
         lines.append(_line(message_record(message, advice, options.with_text)))
     return Scored(tuple(lines), thread)
+
+
+def _call_due(conversation: Conversation, payload: list[dict[str, Any]], verdict: Any, channel: str, options: Options, analyzer: Analyzer) -> str | None:
+    """Id of the first message at which the conversation said call (None unless it ends as call)."""
+    from .report.due import CALL, call_due
+
+    if verdict.recommendation not in CALL:
+        return None
+    index = call_due(payload, channel, options.sensitivity, analyzer)
+    return None if index is None else conversation.messages[index].id
 
 
 def score_partition(conversations: Sequence[Conversation], options: Options) -> list[Scored]:
