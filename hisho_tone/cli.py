@@ -1,4 +1,4 @@
-"""Command line: ``hisho-tone check|serve|train|evaluate|thread|recap|batch`` (see ``hisho-tone --help``)."""
+"""Command line: ``hisho-tone check|serve|train|evaluate|thread|recap|batch|report`` (see ``hisho-tone --help``)."""
 
 from __future__ import annotations
 
@@ -347,6 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--json", action="store_true", help="print the thread advice as JSON")
         p.set_defaults(func=func)
     _add_batch(sub)
+    from .report.cli import add_parser as _add_report
+
+    _add_report(sub, CHANNELS, SENSITIVITIES)
     return parser
 
 

@@ -187,6 +187,8 @@ def _conversation(key: str, script: list[tuple[str, str]], start: datetime, rng:
             "text": _fill(text, rng, start, me),
         })
         when += timedelta(minutes=rng.randint(*spread_hours) * 60 + rng.randint(0, 59))
+        if when.hour >= 19 or when.hour < 9:  # office hours: the next reply comes the next morning
+            when = (when + timedelta(hours=14)).replace(hour=9, minute=rng.randint(0, 59))
     return out
 
 
