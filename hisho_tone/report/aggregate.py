@@ -20,7 +20,7 @@ from .labels import label
 
 CALL = ("call", "video")
 EXCERPT_CHARS = 40
-PHRASE_CHARS = 30
+PHRASE_CHARS = 20
 EVIDENCE_PER_COUNTERPART = 6
 # Early warning, over the counterpart's own messages in the last RECENT_WEEKS weeks of the archive:
 RISE = 0.15  # mean emotional weight up by at least this much against the weeks before …
@@ -61,9 +61,10 @@ def _excerpt(record: dict[str, Any]) -> str | None:
     if not isinstance(text, str):
         return None
     spans = [r for r in record.get("reasons", []) if isinstance(r.get("start"), int)]
-    start = max(0, spans[0]["start"] - 10) if spans else 0
-    piece = text[start:]
-    return ("…" if start else "") + _short(piece, EXCERPT_CHARS)
+    start = spans[0]["start"] if spans else 0
+    sentence = max(text.rfind(mark, 0, start) for mark in "。！？!?\n") + 1  # from the start of the phrase's sentence …
+    start = sentence if start - sentence <= 20 else start - 10  # … unless that is far before it
+    return ("…" if start else "") + _short(text[start:], EXCERPT_CHARS)
 
 
 class _Clock:
@@ -218,6 +219,8 @@ def _share(part: int, whole: int) -> float:
 
 
 def _phrase(record: dict[str, Any], reason: dict[str, Any]) -> str | None:
+    if reason.get("kind") == "model_signal":  # its span is a whole sentence, not a phrase: no text
+        return None
     surface = reason.get("surface")
     return _short(surface, PHRASE_CHARS) if isinstance(surface, str) and surface else None
 
@@ -367,9 +370,12 @@ def _pick_evidence(evidence: list[dict[str, Any]], signals: list[str]) -> list[d
     """A few items for each signal raised, newest first."""
     wanted = {"rising_emotion": "emotion", "curt_replies": "curt_reply", "repeated_requests": "repeated_request"}
     out: list[dict[str, Any]] = []
+    shown: set[str] = set()
     for signal in signals:
-        items = [e for e in evidence if e["kind"] == wanted[signal]]
-        out.extend(sorted(items, key=lambda e: e["time"] or "", reverse=True)[: EVIDENCE_PER_COUNTERPART // max(1, len(signals))])
+        items = [e for e in evidence if e["kind"] == wanted[signal] and e["message"] not in shown]
+        picked = sorted(items, key=lambda e: e["time"] or "", reverse=True)[: EVIDENCE_PER_COUNTERPART // max(1, len(signals))]
+        shown.update(e["message"] for e in picked)
+        out.extend(picked)
     return out
 
 
