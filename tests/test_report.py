@@ -185,3 +185,19 @@ def test_cli_since_until_and_exit_status(demo, tmp_path):
     assert summary["overview"]["first_time"] >= "2026-10-01" and summary["overview"]["last_time"] < "2026-11-01"
     assert main(["report", str(tmp / "archive.jsonl"), "--since", "2026-11-01", "--until", "2026-10-01", "--json", str(out), "--quiet"]) == 2
     assert main(["report", str(tmp / "archive.jsonl"), "--quiet"]) == 2  # nowhere to write
+
+
+def test_call_due_is_the_first_prefix_that_says_call(analyzer):
+    from hisho_tone.report.due import CALL, call_due
+    from hisho_tone.thread import analyze_thread
+    from report_fixtures import demo_module
+
+    script = demo_module().PING_PONG[0]
+    messages = [{"author": "中村" if who == "c" else "佐藤", "text": text, "me": who == "t"} for who, text in script]
+    verdict = lambda end: analyze_thread(messages[:end], analyzer=analyzer).recommendation  # noqa: E731
+    due = call_due(messages, "chat", "normal", analyzer)
+    if verdict(len(messages)) not in CALL:
+        assert due is None
+        return
+    assert due is not None and verdict(due + 1) in CALL
+    assert all(verdict(end) not in CALL for end in range(1, due + 1))
