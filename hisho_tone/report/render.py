@@ -47,8 +47,9 @@ def render(summary: dict[str, Any], title: str | None = None) -> str:
     """The HTML page for ``summary`` (the dict ``aggregate`` returns)."""
     weeks = [w["week"] for w in summary["weeks"]]
     warned = {w["counterpart"] for w in summary["early_warning"]}
-    shown = [c for c in summary["counterparts"] if c["name"] in warned]
+    shown = [c for c in summary["counterparts"] if c["name"] in warned][:CHART_COUNTERPARTS]  # the warned first, then the busiest
     shown += [c for c in summary["counterparts"] if c["name"] not in warned][: max(0, CHART_COUNTERPARTS - len(shown))]
+    warned = {w["counterpart"] for w in summary["early_warning"][:CHART_COUNTERPARTS]}
     kinds = summary["reasons"]["kinds"][:CHART_KINDS]
     recent = summary["settings"]["recent_weeks"]
     figures = {}
