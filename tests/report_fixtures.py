@@ -1,4 +1,4 @@
-"""The demo archive and its report, built once per test session (shared by tests/test_report.py and the browser tests)."""
+"""The demo archive and its report, built once per test session (shared by tests/test_report_build.py and the browser tests)."""
 
 from __future__ import annotations
 

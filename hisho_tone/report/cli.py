@@ -42,6 +42,8 @@ def add_parser(sub: Any, channels: tuple[str, ...], sensitivities: tuple[str, ..
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfoNotFoundError
+
     from ..cli import CliError
     from .build import ReportOptions, build_report
 
@@ -65,8 +67,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         summary, timings = build_report(args.input, args.output, args.json, options)
     except RuntimeError as exc:
         raise CliError(str(exc)) from exc
-    except KeyError as exc:  # zoneinfo: unknown time zone
-        raise CliError(f"unknown time zone {args.timezone!r}") from exc
+    except ZoneInfoNotFoundError as exc:
+        raise CliError(f"unknown time zone {args.timezone!r} (for example Asia/Tokyo or UTC)") from exc
     o = summary["overview"]
     if not args.quiet:
         print(f"完了: メッセージ {o['messages']} 件、会話 {o['conversations']} 件、通話にすべきだった会話 {o['call_conversations']} 件"

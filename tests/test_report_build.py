@@ -185,6 +185,7 @@ def test_cli_since_until_and_exit_status(demo, tmp_path):
     assert summary["overview"]["first_time"] >= "2026-10-01" and summary["overview"]["last_time"] < "2026-11-01"
     assert main(["report", str(tmp / "archive.jsonl"), "--since", "2026-11-01", "--until", "2026-10-01", "--json", str(out), "--quiet"]) == 2
     assert main(["report", str(tmp / "archive.jsonl"), "--quiet"]) == 2  # nowhere to write
+    assert main(["report", str(tmp / "archive.jsonl"), "--json", str(out), "--timezone", "Mars/Olympus", "--quiet"]) == 2
 
 
 def test_call_due_is_the_first_prefix_that_says_call(analyzer):
