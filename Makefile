@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check train noise evaluate bench extension clean
+.PHONY: run test check train noise evaluate bench bench-batch bench-report report-demo extension clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,16 @@ noise: $(STAMP)  ## how often the shipped model tells real sentences (shared/dat
 bench: $(STAMP)  ## speed benchmarks (ratios against a same-run baseline)
 	$(BIN)/python benchmarks/bench_analyze.py
 	$(BIN)/python benchmarks/bench_thread.py
+
+bench-batch: $(STAMP)  ## hisho-tone batch: 1 vs 2 workers, Dask vs local, memory at 20,000 vs 200,000 messages (minutes)
+	$(BIN)/python benchmarks/bench_batch.py $(BENCH_ARGS)
+
+report-demo: $(STAMP)  ## write the demo archive and its report: demo/report.html (open it in a browser)
+	$(BIN)/python tools/make_demo_archive.py -o demo/archive.jsonl
+	$(BIN)/hisho-tone report demo/archive.jsonl -o demo/report.html --json demo/summary.json --by-author
+
+bench-report: $(STAMP)  ## hisho-tone report over 100,000 messages: scoring vs rendering time, peak RSS (minutes)
+	$(BIN)/python benchmarks/bench_report.py $(BENCH_ARGS)
 
 extension:  ## pack the Chrome extension into dist/hisho-tone-extension.zip
 	mkdir -p dist && rm -f dist/hisho-tone-extension.zip

@@ -1,4 +1,4 @@
-"""Command line: ``hisho-tone check|serve|train|evaluate|thread|recap`` (see ``hisho-tone --help``)."""
+"""Command line: ``hisho-tone check|serve|train|evaluate|thread|recap|batch|report`` (see ``hisho-tone --help``)."""
 
 from __future__ import annotations
 
@@ -241,6 +241,82 @@ def cmd_recap(args: argparse.Namespace) -> int:
     return 0
 
 
+BATCH_EXIT = "Exit status: 0 done; 1 done, but some records could not be read (see --errors); 2 bad arguments or input; 130 interrupted (Ctrl-C), 143 terminated (SIGTERM): rerun with --resume."
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread so the batch stops cleanly (whole lines only)."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise _Terminated()
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    import signal
+
+    from .batch import ResumeMismatch, run_batch
+    from .batch_score import Options
+
+    if args.workers is not None and args.workers < 1:
+        raise CliError(f"--workers must be at least 1, not {args.workers}")
+    if args.gap <= 0:
+        raise CliError(f"--gap must be a positive number of hours, not {args.gap}")
+    if args.scheduler and args.engine != "dask":
+        raise CliError("--scheduler needs --engine dask")
+    options = Options.with_user_config(sensitivity=args.sensitivity, with_text=args.with_text, threads=args.threads is not None)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        summary = run_batch(
+            args.input, args.output, fmt=args.format, threads_path=args.threads, errors_path=args.errors, me=args.me,
+            gap_hours=args.gap, channel=args.channel, options=options, workers=args.workers, engine=args.engine,
+            scheduler=args.scheduler, resume=args.resume, progress=not args.quiet and sys.stderr.isatty(),
+        )
+    except _Terminated:
+        print("hisho-tone: terminated; rerun with --resume to continue", file=sys.stderr)
+        return 143
+    except KeyboardInterrupt:
+        print("hisho-tone: interrupted; rerun with --resume to continue", file=sys.stderr)
+        return 130
+    except (ResumeMismatch, RuntimeError) as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if not args.quiet:
+        where = f" ({args.errors})" if args.errors else " (--errors FILE で一覧を書き出せます)"
+        print(f"完了: メッセージ {summary.messages} 件（今回 {summary.scored} 件）、会話 {summary.conversations} 件、読めなかったレコード {summary.errors} 件" + (where if summary.errors else ""), file=sys.stderr)
+    return 1 if summary.errors else 0
+
+
+def _add_batch(sub: Any) -> None:
+    from .batch_engines import ENGINES
+    from .readers import FORMATS
+
+    p = sub.add_parser(
+        "batch", help="score a whole archive (JSONL/CSV, Chatwork rooms, Gmail mbox) on every core or a Dask cluster",
+        description="Score every message of an archive into JSONL, one line per message in input order (byte-identical whatever "
+        "--workers or --engine). INPUT is a JSONL or CSV file of messages (id, thread|room, author, me, time, channel, text; "
+        "messages of a thread contiguous), a directory of Chatwork <room_id>.json API message lists, or a Gmail Takeout mbox. "
+        "Records that cannot be read are counted and listed with --errors. " + BATCH_EXIT,
+    )
+    p.add_argument("input", metavar="INPUT", help="file or directory to read")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="one line per message: id, thread, recommendation, scores, reason kinds and spans")
+    p.add_argument("--threads", default=None, metavar="FILE", help="also write one line per conversation (analyze_thread) to FILE")
+    p.add_argument("--errors", default=None, metavar="FILE", help="write one JSON line per unreadable record (source, where, reason)")
+    p.add_argument("--format", choices=("auto", *FORMATS), default="auto", help="input format (default: from the path)")
+    p.add_argument("--me", default=None, help="marks your own messages: the author (JSONL/CSV), account id (Chatwork) or address (mbox)")
+    p.add_argument("--gap", type=float, default=3.0, metavar="HOURS", help="Chatwork: silence that starts a new conversation (default 3)")
+    p.add_argument("--channel", choices=CHANNELS, default="chat", help="channel of JSONL/CSV messages without one (default chat; mbox is always email)")
+    p.add_argument("--sensitivity", choices=SENSITIVITIES, default="normal", help="how readily to suggest a call (default: normal)")
+    p.add_argument("--with-text", action="store_true", help="copy each message's text and the reasons' phrases into the output")
+    p.add_argument("--workers", type=int, default=None, metavar="N", help="processes (local) or LocalCluster workers (dask); default: all cores")
+    p.add_argument("--engine", choices=ENGINES, default="local", help="local worker processes (default) or dask (needs hisho-tone[dask])")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="with --engine dask: an existing scheduler (tcp://host:8786); default: a LocalCluster")
+    p.add_argument("--resume", action="store_true", help="keep the complete lines of OUT (and --threads/--errors) and continue after them")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or summary on stderr")
+    p.set_defaults(func=cmd_batch)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hisho-tone",
@@ -292,7 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("thread", cmd_thread, "judge a whole conversation (ping-pong, unanswered questions, rising emotion)"),
         ("recap", cmd_recap, "draft the written recap to send after the call"),
     ):
-        p = sub.add_parser(name, help=text, description=text + ". FILE is JSON ([{author, text, me}] or {messages, draft, channel}), a Chatwork export ('[名前] 2026/11/20 10:02' headers), an email export ('From: 名前' headers) or '名前: 本文' lines; '-' reads standard input.")
+        p = sub.add_parser(name, help=text, description=text + ". FILE is JSON ([{author, text, me}] or {messages, draft, channel}), JSONL (one message per line, as 'batch' reads), a Chatwork export ('[名前] 2026/11/20 10:02' headers), an email export ('From: 名前' headers) or '名前: 本文' lines; '-' reads standard input.")
         p.add_argument("file", metavar="FILE", help="the thread, oldest message first")
         p.add_argument("--me", default=None, help="your name as it appears in FILE (marks your own messages)")
         p.add_argument("--draft", default=None, help="the message you are writing now")
@@ -301,6 +377,10 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--sensitivity", choices=SENSITIVITIES, default="normal", help="how readily to suggest a call")
             p.add_argument("--json", action="store_true", help="print the thread advice as JSON")
         p.set_defaults(func=func)
+    _add_batch(sub)
+    from .report.cli import add_parser as _add_report
+
+    _add_report(sub, CHANNELS, SENSITIVITIES)
     return parser
 
 

@@ -3,6 +3,7 @@
 Accepted formats (oldest message first):
   JSON     ``[{"author": "山田", "text": "…", "me": false}, …]`` or
            ``{"messages": [...], "draft": "…", "channel": "chat"|"email"}``
+  JSONL    one message object per line, as ``hisho-tone batch`` reads them (``readers``)
   Chatwork a header line per message, ``[山田 太郎] 2026/11/20 10:02`` or ``[山田 太郎]``,
            followed by the message lines
   Email    messages that start with ``From: 山田 太郎 <yamada@example.co.jp>``; the header lines that
@@ -34,6 +35,9 @@ def parse_thread(raw: str, me: str | None = None) -> dict[str, Any]:
         try:
             data = json.loads(stripped)
         except json.JSONDecodeError as exc:
+            jsonl = _from_jsonl(stripped, me)
+            if jsonl is not None:
+                return jsonl
             if not _CHATWORK.match(stripped.splitlines()[0]):
                 raise ThreadFormatError(f"looks like JSON but is not valid JSON ({exc.msg}, line {exc.lineno})") from exc
         else:
@@ -70,6 +74,23 @@ def _from_json(data: Any, me: str | None) -> dict[str, Any]:
         raise ThreadFormatError("'draft' must be a string")
     channel = data.get("channel")
     return {"messages": messages, "draft": draft, "channel": channel if channel in ("chat", "email") else None}
+
+
+def _from_jsonl(raw: str, me: str | None) -> dict[str, Any] | None:
+    """Messages of a JSONL file (the batch format), or None when it is not one."""
+    from .readers import message_from_record
+
+    messages = []
+    for n, line in enumerate(raw.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            m = message_from_record(json.loads(line), n, me=me)
+        except ValueError:
+            return None
+        messages.append({"author": m.author, "text": m.text, "me": m.me, "channel": m.channel})
+    channel = messages[-1]["channel"] if messages else None
+    return {"messages": [{k: v for k, v in m.items() if k != "channel"} for m in messages], "draft": None, "channel": channel}
 
 
 def _blocks(lines: list[str], header: re.Pattern[str], me: str | None) -> list[dict[str, Any]]:

@@ -46,6 +46,13 @@ def run(*args):
     return subprocess.run([sys.executable, "-m", "hisho_tone", *args], capture_output=True, text=True, env=env, timeout=60)
 
 
+def test_jsonl_of_the_batch_format():
+    raw = '{"id": 1, "thread": "A", "author": "田中", "text": "資料はいつ頃できますか？"}\n{"id": 2, "author": "佐藤", "me": true, "text": "明日お送りします。", "channel": "email"}\n'
+    thread = parse_thread(raw, me="田中")
+    assert thread["messages"] == [{"author": "田中", "text": "資料はいつ頃できますか？", "me": True}, {"author": "佐藤", "text": "明日お送りします。", "me": True}]
+    assert thread["channel"] == "email"
+
+
 def test_thread_command(tmp_path):
     path = tmp_path / "t.txt"
     path.write_text(CHATWORK, encoding="utf-8")
