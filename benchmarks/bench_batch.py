@@ -8,7 +8,9 @@ threads of 1–8 messages, chat and email, seeded). Each run is a fresh process,
 its own: the driver's (reading, writing) and the largest worker's. Times include starting the
 workers and loading the model in each, as a user sees them; all three outputs must be identical.
 The speed runs take turns (1 worker, 2 workers, Dask) ``--repeat`` times and the best time of
-each is kept: a busy neighbour on a shared machine slows one run, not the comparison.
+each is kept: a busy neighbour on a shared machine slows one run, not the comparison. The CPU
+time of all processes is printed too: it does not depend on the neighbours, and its ratio shows
+what a second worker costs in extra work (start-up, hand-over).
 """
 
 from __future__ import annotations
@@ -56,7 +58,9 @@ def measure(source: Path, out: Path, engine: str, workers: int) -> dict:
         "    s = run_batch(sys.argv[1], sys.argv[2], engine=sys.argv[3], workers=int(sys.argv[4]), options=Options())\n"
         "    seconds = time.perf_counter() - t\n"
         "    kb = lambda who: resource.getrusage(who).ru_maxrss\n"
-        "    print(json.dumps({'seconds': seconds, 'messages': s.messages, 'driver_kb': kb(resource.RUSAGE_SELF), 'worker_kb': kb(resource.RUSAGE_CHILDREN)}))\n"
+        "    cpu = lambda who: resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime\n"
+        "    print(json.dumps({'seconds': seconds, 'messages': s.messages, 'driver_kb': kb(resource.RUSAGE_SELF), 'worker_kb': kb(resource.RUSAGE_CHILDREN),\n"
+        "                      'cpu': cpu(resource.RUSAGE_SELF) + cpu(resource.RUSAGE_CHILDREN)}))\n"
     )
     done = subprocess.run([sys.executable, "-c", code, str(source), str(out), engine, str(workers)], capture_output=True, text=True, check=True)
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -66,7 +70,7 @@ def measure(source: Path, out: Path, engine: str, workers: int) -> dict:
 
 def report(name: str, r: dict) -> None:
     worker = f"largest worker {r['worker_kb'] / 1024:6.1f} MiB" if r["worker_kb"] else "workers not measured"
-    print(f"{name:<28} {r['messages']:>7} msgs {r['seconds']:7.1f} s {r['messages'] / r['seconds']:7.0f} msg/s   driver {r['driver_kb'] / 1024:6.1f} MiB, {worker}", flush=True)
+    print(f"{name:<28} {r['messages']:>7} msgs {r['seconds']:7.1f} s {r['messages'] / r['seconds']:7.0f} msg/s  CPU {r['cpu']:6.1f} s   driver {r['driver_kb'] / 1024:6.1f} MiB, {worker}", flush=True)
 
 
 def main() -> None:
@@ -100,6 +104,8 @@ def main() -> None:
     print(f"best of {args.repeat}: 1 worker {one['seconds']:.1f} s, 2 workers {two['seconds']:.1f} s" + (f", Dask {dask['seconds']:.1f} s" if dask else ""))
     print(f"outputs identical across 1 worker, 2 workers{' and Dask' if dask else ''}: {'yes' if same else 'NO'}")
     print(f"speed-up 2 workers / 1 worker: {one['seconds'] / two['seconds']:.2f}x  (target >= 1.7x)")
+    # CPU time does not depend on what else the machine runs: the work the second worker adds
+    print(f"CPU time 2 workers / 1 worker: {two['cpu'] / one['cpu']:.2f}x  (1.0x would be a perfect split; on an idle machine the speed-up is about 2 / this)")
     if dask:
         print(f"time Dask / local (2 workers): {dask['seconds'] / two['seconds']:.2f}x  (target <= 1.3x)")
     print(f"peak RSS of the largest worker, {large:,} / {small:,} messages: {big['worker_kb'] / two['worker_kb']:.2f}x  (target: flat, about 1.0x)")
