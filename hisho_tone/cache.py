@@ -17,9 +17,13 @@ V = TypeVar("V")
 
 
 class BoundedCache(dict):
-    """A dict of at most about ``2 × size`` entries; fill it with ``remember`` after a ``get`` miss."""
+    """A dict of at most about ``2 × size`` entries; fill it with ``remember`` after a ``get`` miss.
 
-    __slots__ = ("size", "previous")
+    Each value counts 1 towards ``size`` unless ``remember`` is given its ``cost`` (the thread
+    message cache counts characters, so a few long messages cannot hold hundreds of megabytes).
+    """
+
+    __slots__ = ("size", "previous", "used")
 
     def __init__(self, size: int):
         super().__init__()
@@ -27,22 +31,26 @@ class BoundedCache(dict):
             raise ValueError(f"size must be at least 1, not {size}")
         self.size = size
         self.previous: dict[Any, Any] = {}
+        self.used = 0  # cost held by the current generation
 
-    def remember(self, key: Any, compute: Callable[[], V]) -> V:
+    def remember(self, key: Any, compute: Callable[[], V], cost: int = 1) -> V:
         """The value for ``key``: from the previous generation, or computed now; stored either way."""
         value = self.previous.get(key)
         if value is None:
             value = compute()
-        if len(self) >= self.size:
+        if self.used + cost > self.size and self:
             self.previous = dict(self)
             self.clear()
+            self.used = 0
         self[key] = value
+        self.used += cost
         return value
 
     def reset(self) -> None:
         """Forget everything (both generations)."""
         self.clear()
         self.previous = {}
+        self.used = 0
 
     def entries(self) -> int:
         """How many values are held, both generations together."""

@@ -145,10 +145,16 @@ def analyze() -> Response:
     """Analyse one draft (in its thread, when one is sent) and answer the Advice as JSON."""
     text, channel, sensitivity, thread = _analyze_request()
     analyzer = _analyzer()
-    advice = analyzer.analyze(text, channel=channel, sensitivity=sensitivity).to_dict()
-    if thread is not None:
-        # The draft's own advice stays the top level; the conversation's verdict comes beside it.
-        advice["thread"] = hisho_tone.analyze_thread(thread, draft=text, channel=channel, sensitivity=sensitivity, analyzer=analyzer).to_dict()
+    if thread is None:
+        return jsonify(analyzer.analyze(text, channel=channel, sensitivity=sensitivity).to_dict())
+    # The draft is analysed once, inside the thread (its advice is the thread's ``draft``), and the
+    # messages come from the app's cache: typing in a long thread costs one analysis per request.
+    # The draft's own advice stays the top level; the conversation's verdict comes beside it.
+    verdict = hisho_tone.analyze_thread(
+        thread, draft=text, channel=channel, sensitivity=sensitivity, analyzer=analyzer, cache=current_app.extensions["hisho_tone_messages"]
+    ).to_dict()
+    advice = dict(verdict["draft"])
+    advice["thread"] = verdict
     return jsonify(advice)
 
 

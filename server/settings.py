@@ -27,6 +27,9 @@ MAX_THREAD_MESSAGES = 50
 MAX_MESSAGE_CHARS = 5_000
 MAX_THREAD_CHARS = 20_000
 MAX_AUTHOR_CHARS = 200
+# Thread messages already analysed are kept for the next keystroke: this many characters of message
+# text per cache generation (two generations at most; an analysis holds about 400 bytes per character, so at most ~16 MB).
+MESSAGE_CACHE_CHARS = 20_000
 
 DEFAULTS: dict[str, Any] = {
     "TOKEN": None,  # bearer token required on /v1/* when set
@@ -38,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_THREAD_MESSAGES": MAX_THREAD_MESSAGES,
     "MAX_MESSAGE_CHARS": MAX_MESSAGE_CHARS,
     "MAX_THREAD_CHARS": MAX_THREAD_CHARS,
+    "MESSAGE_CACHE_CHARS": MESSAGE_CACHE_CHARS,
     "ANALYZER": None,  # a hisho_tone.Analyzer; None: hisho_tone.default_analyzer()
 }
 
