@@ -73,7 +73,7 @@ def main() -> int:
         process.terminate()
         process.wait(15)
     ratio = statistics.median(threaded) / statistics.median(plain)
-    print(f"threads: {len(long_threads)} of 15 messages; {len(plain)} keystrokes per side, one keep-alive client, 127.0.0.1")
+    print(f"threads: {len(long_threads)} of 15 messages; {len(plain)} keystrokes per side, one keep-alive client")
     for name, sample in (("draft alone      ", plain), ("draft + 15 thread", threaded)):
         print(f"{name}: median {statistics.median(sample) * 1000:6.2f} ms, p90 {percentile(sample, 90) * 1000:6.2f} ms")
     print(f"ratio thread / no thread (medians): {ratio:.2f}x  (target <= {TARGET}x)")

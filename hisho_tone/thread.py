@@ -178,7 +178,8 @@ class MessageCache:
         key = (text, channel, sensitivity)
         hit = self._cache.get(key)
         if hit is None:
-            hit = self._cache.remember(key, lambda: read_message(self.analyzer, text, channel, sensitivity), max(1, len(text)))
+            cost = max(1, len(text))
+            hit = self._cache.remember(key, lambda: read_message(self.analyzer, text, channel, sensitivity), cost)
         return hit
 
 
@@ -271,7 +272,10 @@ def _answers_shape(question: str, reply: Analysis) -> bool:
 
 
 def _questions(
-    messages: list[Message], analyses: list[Analysis], include_mine: bool = False, contents: list[frozenset[str]] | None = None
+    messages: list[Message],
+    analyses: list[Analysis],
+    include_mine: bool = False,
+    contents: list[frozenset[str]] | None = None,
 ) -> list[Question]:
     """Questions that no later message by someone else took up (each message's words computed once).
 
@@ -383,7 +387,12 @@ def _repeated_asks(state: ThreadState, seen: set[tuple[str, int]]) -> list[Threa
 
 
 def build_state(
-    analyzer: Analyzer, messages: list[Message], draft: str | None, channel: str, sensitivity: str, cache: MessageCache | None = None
+    analyzer: Analyzer,
+    messages: list[Message],
+    draft: str | None,
+    channel: str,
+    sensitivity: str,
+    cache: MessageCache | None = None,
 ) -> ThreadState:
     """Analyse every message once (and the draft as the user's next message).
 
@@ -391,7 +400,10 @@ def build_state(
     """
     if cache is not None and cache.analyzer is not analyzer:
         raise ValueError("the message cache belongs to another Analyzer")
-    reads = [cache.read(m.text, channel, sensitivity) if cache else read_message(analyzer, m.text, channel, sensitivity) for m in messages]
+    reads = [
+        cache.read(m.text, channel, sensitivity) if cache else read_message(analyzer, m.text, channel, sensitivity)
+        for m in messages
+    ]
     full = list(messages)
     if draft is not None:
         reads.append(read_message(analyzer, draft, channel, sensitivity))
@@ -401,7 +413,8 @@ def build_state(
     contents = [r.content for r in reads]
     rounds, resolved = _rounds(full, analyses, advices, draft is not None)
     unanswered = _questions(full, analyses, contents=contents)
-    state = ThreadState(full, analyses, advices, rounds, unanswered, _trend([a.emotional_weight for a in advices]), [], resolved, contents)
+    trend = _trend([a.emotional_weight for a in advices])
+    state = ThreadState(full, analyses, advices, rounds, unanswered, trend, [], resolved, contents)
     state.reasons = _thread_reasons(state)
     return state
 
@@ -531,7 +544,8 @@ def recap_template(messages: Sequence[dict[str, Any]], draft: str | None = None,
     # every question left open (the user's own included), what the other side asked, the vague
     # wording in their latest message, and visible misunderstandings: what the call settles
     someone_is_me = any(m.me for m in state.messages)
-    decisions = [_short(q.surface, 60) for q in _questions(state.messages, state.analyses, include_mine=True, contents=state.contents)]
+    open_questions = _questions(state.messages, state.analyses, include_mine=True, contents=state.contents)
+    decisions = [_short(q.surface, 60) for q in open_questions]
     asked = [
         _short(_original(a, s)[2], 60)
         for a, m in zip(state.analyses, state.messages)

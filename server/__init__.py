@@ -49,7 +49,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     warm_up()
     app.extensions["hisho_tone"] = app.config["ANALYZER"] or hisho_tone.default_analyzer()
     # thread messages already analysed, bounded by characters (see hisho_tone.thread.MessageCache)
-    app.extensions["hisho_tone_messages"] = MessageCache(app.extensions["hisho_tone"], app.config["MESSAGE_CACHE_CHARS"])
+    analyzer = app.extensions["hisho_tone"]
+    app.extensions["hisho_tone_messages"] = MessageCache(analyzer, app.config["MESSAGE_CACHE_CHARS"])
     app.extensions["hisho_tone_openapi"] = _openapi_document()
 
     errors.init_app(app)

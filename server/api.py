@@ -151,7 +151,12 @@ def analyze() -> Response:
     # messages come from the app's cache: typing in a long thread costs one analysis per request.
     # The draft's own advice stays the top level; the conversation's verdict comes beside it.
     verdict = hisho_tone.analyze_thread(
-        thread, draft=text, channel=channel, sensitivity=sensitivity, analyzer=analyzer, cache=current_app.extensions["hisho_tone_messages"]
+        thread,
+        draft=text,
+        channel=channel,
+        sensitivity=sensitivity,
+        analyzer=analyzer,
+        cache=current_app.extensions["hisho_tone_messages"],
     ).to_dict()
     advice = dict(verdict["draft"])
     advice["thread"] = verdict

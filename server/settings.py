@@ -28,7 +28,8 @@ MAX_MESSAGE_CHARS = 5_000
 MAX_THREAD_CHARS = 20_000
 MAX_AUTHOR_CHARS = 200
 # Thread messages already analysed are kept for the next keystroke: this many characters of message
-# text per cache generation (two generations at most; an analysis holds about 400 bytes per character, so at most ~16 MB).
+# text per cache generation (two generations at most; an analysis holds about 400 bytes per character,
+# so at most ~16 MB).
 MESSAGE_CACHE_CHARS = 20_000
 
 DEFAULTS: dict[str, Any] = {

@@ -1,6 +1,7 @@
 """Fixtures and helpers shared by the tests of the local service (tests/test_server_*.py).
 
-Import the fixtures you use: ``from server_fixtures import app, client  # noqa: F401``.
+Its fixtures (``app``, ``client``) are registered for every test by ``pytest_plugins`` in conftest.py;
+import the helpers you use.
 """
 
 from __future__ import annotations
@@ -40,10 +41,21 @@ def shared_analyzer() -> Analyzer:
     return _analyzer
 
 
+class BufferedClient(FlaskClient):
+    """A test client that reads each response whole and closes it: a static file is served as an
+    open file handle, which an unread, unclosed test response would leak (a ResourceWarning)."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 def make_app(**config: Any) -> Flask:
     """A test app; settings not given are the defaults, whatever the environment says."""
     base: dict[str, Any] = {"TESTING": True, "ANALYZER": shared_analyzer(), "TOKEN": None, "ALLOWED_ORIGINS": ("chrome-extension://*",)}
-    return create_app({**base, **config})
+    app = create_app({**base, **config})
+    app.test_client_class = BufferedClient
+    return app
 
 
 @pytest.fixture

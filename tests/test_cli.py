@@ -53,7 +53,9 @@ def test_exit_code_flag():
     assert run("check", "--exit-code", "了解です👍 明日10時に伺います。").returncode == 0
 
 
-@pytest.mark.parametrize("args", [["check", "--channel", "sms", "x"], ["check", "--sensitivity", "max", "x"], ["nope"], []])
+@pytest.mark.parametrize(
+    "args", [["check", "--channel", "sms", "x"], ["check", "--sensitivity", "max", "x"], ["nope"], []]
+)
 def test_bad_arguments_exit_2_with_a_message(args):
     out = run(*args)
     assert out.returncode == 2 and out.stderr.strip()

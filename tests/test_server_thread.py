@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 import hisho_tone
 from hisho_tone_server import settings as server_settings
-from server_fixtures import EXTENSION_ORIGIN, MARKER, app, client, make_app, shared_analyzer  # noqa: F401 (fixtures)
+
+from server_fixtures import EXTENSION_ORIGIN, MARKER, make_app, shared_analyzer
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -98,7 +99,8 @@ def test_the_message_cache_is_bounded_by_characters() -> None:
     cache = hisho_tone.thread.MessageCache(analyzer, max_chars=50)
     for i in range(40):
         cache.read(f"{i}件目の資料をお送りします。", "chat", "normal")
-    assert cache._cache.used <= 50 and cache._cache.entries() <= 2 * 50 // len("0件目の資料をお送りします。") + 2
+    assert cache._cache.used <= 50
+    assert cache._cache.entries() <= 2 * 50 // len("0件目の資料をお送りします。") + 2
     with pytest.raises(ValueError, match="another Analyzer"):
         hisho_tone.analyze_thread(PING_PONG, analyzer=hisho_tone.Analyzer(config=False, model=None), cache=cache)
 
