@@ -81,6 +81,8 @@ class Analyzer:
         self.disabled_kinds = user.disabled_kinds | extra.disabled_kinds
         self.allow = user.allow + extra.allow
         self.lexicon: Lexicon = load_lexicon(list(user.phrases + extra.phrases), self.disabled_kinds)
+        config_mod.check_kinds(user, self.lexicon.kinds, "config")
+        config_mod.check_kinds(extra, self.lexicon.kinds, "Analyzer()")
         self.evidence = Evidence.of(self.lexicon.kinds)
         from .model import load_model  # local import keeps the module graph acyclic
 
