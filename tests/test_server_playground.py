@@ -118,6 +118,44 @@ def test_live_update_switches_and_english(page: Page) -> None:
     expect(badge).to_have_attribute("data-recommendation", "none")
 
 
+# What sticks out of a phone-wide page: the page itself scrolling sideways, any element past the right
+# or left edge, and a language button whose label wraps or is cut off.
+_OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  if (document.documentElement.scrollWidth > width) out.push(`page scrolls: ${document.documentElement.scrollWidth} > ${width}`);
+  for (const el of document.querySelectorAll("body *")) {
+    const box = el.getBoundingClientRect();
+    if (box.width && !el.closest("[hidden]") && (box.right > width + 0.5 || box.left < -0.5))
+      out.push(`${el.tagName.toLowerCase()}#${el.id}.${el.className}: ${Math.round(box.left)}..${Math.round(box.right)}`);
+  }
+  for (const button of document.querySelectorAll(".lang button")) {
+    const text = document.createRange();
+    text.selectNodeContents(button);
+    if (text.getClientRects().length !== 1 || button.scrollWidth > button.clientWidth + 1)
+      out.push(`language button wraps or is cut: ${button.textContent}`);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [375, 420])
+def test_the_page_fits_a_phone(browser: Browser, server: ServerProcess, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="ja-JP")
+    try:
+        p = context.new_page()
+        p.goto(server.url)
+        p.locator(".sample[data-sample='1']").click()  # the advice panel filled, the invitation shown
+        p.wait_for_selector("#invitation-box:not([hidden])")
+        for language in ("ja", "en"):
+            p.locator(f"#lang-{language}").click()
+            ARTIFACTS.mkdir(exist_ok=True)
+            p.screenshot(path=str(ARTIFACTS / f"playground-{width}-{language}.png"), full_page=True)
+            assert p.evaluate(_OVERFLOW) == [], language
+    finally:
+        context.close()
+
+
 def test_copy_invitation(page: Page) -> None:
     p = page
     p.context.grant_permissions(["clipboard-read", "clipboard-write"])
