@@ -16,13 +16,16 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Sequence
 
-from .advice import CHANNELS, SENSITIVITIES, Advice
+from .advice import Advice, check_options, shorten
 from .analyzer import Analysis, Analyzer
 from .cache import BoundedCache
 from .features import BOILERPLATE
 
 ORDER = ("text", "text_with_care", "call", "video")
-MAX_MESSAGES = 200  # only the latest messages are read; older history rarely changes the verdict
+# The one thread limit: only the latest MAX_MESSAGES messages are analysed (``truncated`` says when a
+# thread had more); older history rarely changes the verdict. The service accepts no more than this
+# (413 too_many_messages) and the extension sends fewer (the latest 10 on screen, extension/README.md).
+MAX_MESSAGES = 50
 
 _QUESTION_SENT = re.compile(r"(?:[?？]|(?:ですか|ますか|でしょうか|ませんか|ましたか|でしたか|かな|っけ)[。.]?)\s*$")
 # A message that closes the topic: thanks or a decision, with no new question in it. A bare
@@ -337,8 +340,7 @@ def _reason(kind: str, **kw: Any) -> ThreadReason:
 
 
 def _short(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(text, limit)
 
 
 def _thread_reasons(state: ThreadState) -> list[ThreadReason]:
@@ -480,10 +482,7 @@ def analyze_thread(
     """
     if draft is not None and not isinstance(draft, str):
         raise TypeError(f"draft must be str or None, not {type(draft).__name__}")
-    if channel not in CHANNELS:
-        raise ValueError(f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
-    if sensitivity not in SENSITIVITIES:
-        raise ValueError(f"sensitivity must be one of {', '.join(SENSITIVITIES)}, not {sensitivity!r}")
+    check_options(channel, sensitivity)
     parsed = parse_messages(messages)
     truncated = len(parsed) > MAX_MESSAGES
     parsed = parsed[-MAX_MESSAGES:]

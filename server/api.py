@@ -102,7 +102,10 @@ def _messages(value: Any, name: str) -> list[dict[str, Any]]:
         raise ApiError(400, code, f'{name} must be an array of messages like [{{"text": "...", "author": "..."}}], not a {_type_name(value)}.')
     if len(value) > config["MAX_THREAD_MESSAGES"]:
         raise ApiError(
-            413, "too_many_messages", f"{name} has {len(value)} messages; the limit is {config['MAX_THREAD_MESSAGES']} (send the latest ones)."
+            413,
+            "too_many_messages",
+            f"{name} has {len(value)} messages; the limit is {config['MAX_THREAD_MESSAGES']}, the most a thread analysis "
+            "reads (send the latest ones).",
         )
     out = []
     total = 0

@@ -6,6 +6,8 @@ import ipaddress
 import os
 from typing import Any, Mapping
 
+from hisho_tone.thread import MAX_MESSAGES
+
 # The extension's origins. Any installed extension may ask by default; narrow it to your extension's
 # id with HISHO_TONE_ALLOWED_ORIGINS=chrome-extension://<id> (comma-separated for several).
 DEFAULT_ALLOWED_ORIGINS = ("chrome-extension://*",)
@@ -23,7 +25,7 @@ MAX_BODY_BYTES = 256 * 1024
 # its limits with a draft at its limit (50,000 characters with the authors) fits the body limit when
 # sent as UTF-8 JSON, as JSON.stringify writes it (at most 4 bytes a character, control characters
 # aside); a client that \u-escapes every character meets 413 body_too_large before these limits.
-MAX_THREAD_MESSAGES = 50
+MAX_THREAD_MESSAGES = MAX_MESSAGES  # the library's one thread limit: what is analysed is what is accepted
 MAX_MESSAGE_CHARS = 5_000
 MAX_THREAD_CHARS = 20_000
 MAX_AUTHOR_CHARS = 200

@@ -151,3 +151,20 @@ def test_each_message_is_tokenized_once(analyzer, monkeypatch):
     monkeypatch.setattr(tokenize, "_tokens_of", lambda text, offset: calls.append(text) or real(text, offset))
     analyze_thread(PING_PONG, draft="修正します。", analyzer=analyzer)
     assert len(calls) == len(PING_PONG) + 1
+
+
+def test_one_thread_limit_the_latest_messages_are_analysed(analyzer):
+    from hisho_tone.thread import MAX_MESSAGES
+
+    thread = [{"author": "田中" if i % 2 else "佐藤", "text": f"{i}件目の資料をお送りします。"} for i in range(MAX_MESSAGES + 10)]
+    advice = analyze_thread(thread, analyzer=analyzer)
+    assert advice.truncated and len(advice.per_message) == MAX_MESSAGES
+    assert not analyze_thread(thread[-MAX_MESSAGES:], analyzer=analyzer).truncated
+
+
+def test_bad_options_are_refused_alike_by_analyze_and_analyze_thread(analyzer):
+    for call in (lambda **kw: analyzer.analyze("了解です", **kw), lambda **kw: analyze_thread([], analyzer=analyzer, **kw)):
+        with pytest.raises(ValueError, match="channel must be one of chat, email, not 'sms'"):
+            call(channel="sms")
+        with pytest.raises(ValueError, match="sensitivity must be one of low, normal, high, not 'max'"):
+            call(sensitivity="max")
