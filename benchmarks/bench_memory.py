@@ -52,7 +52,7 @@ def corpus_sentences() -> list[str]:
     files = sorted(data.glob("messages_*.jsonl")) + [data / "real" / "real_sentences.jsonl"]
     seen: dict[str, None] = {}
     for path in files:
-        for line in path.open(encoding="utf-8"):
+        for line in path.read_text(encoding="utf-8").splitlines():
             text = json.loads(line)["text"]
             for m in _SENTENCE.finditer(text):
                 sent = m.group().strip()

@@ -53,7 +53,8 @@ def main() -> int:
     parser.add_argument("--keystrokes", type=int, default=12, help="drafts typed per thread (default 12)")
     parser.add_argument("--threads", type=int, default=8, help="server worker threads (default 8)")
     args = parser.parse_args()
-    threads = [json.loads(line) for line in (ROOT / "models" / "data" / "threads.jsonl").open(encoding="utf-8")]
+    lines = (ROOT / "models" / "data" / "threads.jsonl").read_text(encoding="utf-8").splitlines()
+    threads = [json.loads(line) for line in lines]
     long_threads = [t for t in threads if len(t["messages"]) == 15]
     process, port = start_server(args.threads)
     plain: list[float] = []
