@@ -1,34 +1,48 @@
 # The two commands: `make run` (set up and start the local service + playground) and `make test`.
 PYTHON ?= python3
+PORT ?= 8765
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+# setuptools says "Editable installation." on every editable install: information, not a problem
+QUIET_BUILD := PYTHONWARNINGS="ignore:Editable installation"
 
-.PHONY: run test check train noise evaluate bench bench-batch bench-report report-demo extension clean
+.PHONY: run test lint check train noise evaluate bench bench-batch bench-report report-demo extension clean
 
+# the service only (requirements.lock): what `make run` needs
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(QUIET_BUILD) $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-run: $(STAMP)  ## start the local service and print the playground URL
-	$(BIN)/hisho-tone serve
+# tests, training and the linter on top (requirements-dev.lock)
+$(DEV_STAMP): $(STAMP) requirements-dev.lock
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	touch $(DEV_STAMP)
 
-test: $(STAMP)  ## run every test (browser tests need Debian's chromium: see .ci/run)
+run: $(STAMP)  ## start the local service and print the playground URL: make run [PORT=8800]
+	$(BIN)/hisho-tone serve --port $(PORT)
+
+lint: $(DEV_STAMP)  ## ruff over the whole tree (configured in pyproject.toml)
+	$(BIN)/ruff check .
+
+test: $(DEV_STAMP)  ## the linter, then every test (browser tests need Debian's chromium: see .ci/run)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 check: $(STAMP)  ## analyse TEXT from the command line: make check TEXT='例の件お願いします'
 	$(BIN)/hisho-tone check "$(TEXT)"
 
-train: $(STAMP)  ## retrain the shipped model from models/data
+train: $(DEV_STAMP)  ## retrain the shipped model from models/data
 	$(BIN)/hisho-tone train
 
-noise: $(STAMP)  ## how often the shipped model tells real sentences (shared/data) to call
+noise: $(DEV_STAMP)  ## how often the shipped model tells real sentences (shared/data) to call
 	$(BIN)/python -m hisho_tone_models.noise
 
-bench: $(STAMP)  ## speed benchmarks (ratios against a same-run baseline)
+bench: $(DEV_STAMP)  ## speed benchmarks (ratios against a same-run baseline)
 	$(BIN)/python benchmarks/bench_analyze.py
 	$(BIN)/python benchmarks/bench_thread.py
 

@@ -29,7 +29,7 @@ from timing import best_of, interleaved, interleaved_batches  # noqa: E402
 
 
 def load_texts(n: int) -> list[tuple[str, str]]:
-    rows = [json.loads(l) for f in sorted((ROOT / "models" / "data").glob("messages_*.jsonl")) for l in f.open(encoding="utf-8")]
+    rows = [json.loads(line) for f in sorted((ROOT / "models" / "data").glob("messages_*.jsonl")) for line in f.open(encoding="utf-8")]
     random.Random(7).shuffle(rows)
     return [(r["text"], r["channel"]) for r in rows[:n]]
 
@@ -51,7 +51,7 @@ def main() -> None:
 
     def tokenize(item):
         for w in tagger(item[0]):
-            (w.surface, w.feature.lemma, w.feature.pos1, w.feature.pos2)
+            _ = (w.surface, w.feature.lemma, w.feature.pos1, w.feature.pos2)  # read what analyze() reads
 
     def analyze(item):
         analyzer.analyze(item[0], channel=item[1])

@@ -19,11 +19,9 @@ import argparse
 import hashlib
 import json
 import random
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +41,14 @@ def make_archive(path: Path, messages: int, seed: int = 2026) -> None:
             text, channel = rng.choice(texts)
             if rng.random() < 0.3:
                 text += "\n" + rng.choice(texts)[0]
-            row = {"id": f"m{i}", "thread": f"t{thread}", "author": rng.choice("ABCD"), "time": 1795136400 + 60 * i, "channel": channel, "text": text}
+            row = {
+                "id": f"m{i}",
+                "thread": f"t{thread}",
+                "author": rng.choice("ABCD"),
+                "time": 1795136400 + 60 * i,
+                "channel": channel,
+                "text": text,
+            }
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
@@ -62,7 +67,12 @@ def measure(source: Path, out: Path, engine: str, workers: int) -> dict:
         "    print(json.dumps({'seconds': seconds, 'messages': s.messages, 'driver_kb': kb(resource.RUSAGE_SELF), 'worker_kb': kb(resource.RUSAGE_CHILDREN),\n"
         "                      'cpu': cpu(resource.RUSAGE_SELF) + cpu(resource.RUSAGE_CHILDREN)}))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code, str(source), str(out), engine, str(workers)], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(source), str(out), engine, str(workers)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["sha256"] = hashlib.sha256(out.read_bytes()).hexdigest()
     return result
@@ -70,7 +80,10 @@ def measure(source: Path, out: Path, engine: str, workers: int) -> dict:
 
 def report(name: str, r: dict) -> None:
     worker = f"largest worker {r['worker_kb'] / 1024:6.1f} MiB" if r["worker_kb"] else "workers not measured"
-    print(f"{name:<28} {r['messages']:>7} msgs {r['seconds']:7.1f} s {r['messages'] / r['seconds']:7.0f} msg/s  CPU {r['cpu']:6.1f} s   driver {r['driver_kb'] / 1024:6.1f} MiB, {worker}", flush=True)
+    print(
+        f"{name:<28} {r['messages']:>7} msgs {r['seconds']:7.1f} s {r['messages'] / r['seconds']:7.0f} msg/s  CPU {r['cpu']:6.1f} s   driver {r['driver_kb'] / 1024:6.1f} MiB, {worker}",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -78,7 +91,9 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=20_000, help="messages for the speed runs (default 20,000)")
     parser.add_argument("--large", type=int, default=200_000, help="messages for the memory run (default 200,000)")
     parser.add_argument("--quick", action="store_true", help="2,000 and 20,000 messages instead")
-    parser.add_argument("--repeat", type=int, default=2, help="rounds of the speed runs; the best of each is kept (default 2)")
+    parser.add_argument(
+        "--repeat", type=int, default=2, help="rounds of the speed runs; the best of each is kept (default 2)"
+    )
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster run")
     args = parser.parse_args()
     small, large = (2_000, 20_000) if args.quick else (args.messages, args.large)
@@ -86,7 +101,9 @@ def main() -> None:
         tmp_path = Path(tmp)
         make_archive(tmp_path / "small.jsonl", small)
         make_archive(tmp_path / "large.jsonl", large, seed=2027)
-        print(f"machine: {len(__import__('os').sched_getaffinity(0))} cores; 1-minute load average {__import__('os').getloadavg()[0]:.1f}")
+        print(
+            f"machine: {len(__import__('os').sched_getaffinity(0))} cores; 1-minute load average {__import__('os').getloadavg()[0]:.1f}"
+        )
         runs = [("local, 1 worker", "w1", "local", 1), ("local, 2 workers", "w2", "local", 2)]
         if not args.no_dask:
             runs.append(("dask LocalCluster, 2 workers", "dask", "dask", 2))
@@ -101,14 +118,21 @@ def main() -> None:
         big = measure(tmp_path / "large.jsonl", tmp_path / "large-out.jsonl", "local", 2)
         report("local, 2 workers (large)", big)
     same = one["sha256"] == two["sha256"] == (dask or two)["sha256"]
-    print(f"best of {args.repeat}: 1 worker {one['seconds']:.1f} s, 2 workers {two['seconds']:.1f} s" + (f", Dask {dask['seconds']:.1f} s" if dask else ""))
+    print(
+        f"best of {args.repeat}: 1 worker {one['seconds']:.1f} s, 2 workers {two['seconds']:.1f} s"
+        + (f", Dask {dask['seconds']:.1f} s" if dask else "")
+    )
     print(f"outputs identical across 1 worker, 2 workers{' and Dask' if dask else ''}: {'yes' if same else 'NO'}")
     print(f"speed-up 2 workers / 1 worker: {one['seconds'] / two['seconds']:.2f}x  (target >= 1.7x)")
     # CPU time does not depend on what else the machine runs: the work the second worker adds
-    print(f"CPU time 2 workers / 1 worker: {two['cpu'] / one['cpu']:.2f}x  (1.0x would be a perfect split; on an idle machine the speed-up is about 2 / this)")
+    print(
+        f"CPU time 2 workers / 1 worker: {two['cpu'] / one['cpu']:.2f}x  (1.0x would be a perfect split; on an idle machine the speed-up is about 2 / this)"
+    )
     if dask:
         print(f"time Dask / local (2 workers): {dask['seconds'] / two['seconds']:.2f}x  (target <= 1.3x)")
-    print(f"peak RSS of the largest worker, {large:,} / {small:,} messages: {big['worker_kb'] / two['worker_kb']:.2f}x  (target: flat, about 1.0x)")
+    print(
+        f"peak RSS of the largest worker, {large:,} / {small:,} messages: {big['worker_kb'] / two['worker_kb']:.2f}x  (target: flat, about 1.0x)"
+    )
     print(f"peak RSS of the driver, {large:,} / {small:,} messages: {big['driver_kb'] / two['driver_kb']:.2f}x")
     if not same:
         sys.exit(1)

@@ -54,7 +54,13 @@ def write_archive(path: Path, messages: int, clients: int, seed: int = 1) -> int
                 count += 1
                 author = r["author"] if r["me"] else r["author"].replace("）", f" 第{client + 1}営業所）")
                 when = (datetime.fromisoformat(r["time"]) + shift).isoformat()
-                fh.write(json.dumps({**r, "id": f"b{count}", "thread": f"{thread}-{n}", "author": author, "time": when}, ensure_ascii=False) + "\n")
+                fh.write(
+                    json.dumps(
+                        {**r, "id": f"b{count}", "thread": f"{thread}-{n}", "author": author, "time": when},
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
     return count
 
 
@@ -78,19 +84,27 @@ def main() -> None:
         count = write_archive(archive, args.messages, args.clients)
         made = time.perf_counter() - started
         started = time.perf_counter()
-        summary, timings = build_report(archive, out / "report.html", out / "summary.json", ReportOptions(workers=workers, user_config=False))
+        summary, timings = build_report(
+            archive, out / "report.html", out / "summary.json", ReportOptions(workers=workers, user_config=False)
+        )
         total = time.perf_counter() - started
         size = (out / "report.html").stat().st_size
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     o = summary["overview"]
-    print(f"archive: {count:,} messages, {o['conversations']:,} conversations, {len(summary['counterparts'])} counterparts (written in {made:.1f} s)")
+    print(
+        f"archive: {count:,} messages, {o['conversations']:,} conversations, {len(summary['counterparts'])} counterparts (written in {made:.1f} s)"
+    )
     print(f"workers: {workers}")
-    print(f"scoring (batch engine, with call-due moments): {timings['scoring_s']:7.1f} s  ({count / timings['scoring_s']:,.0f} messages/s)")
+    print(
+        f"scoring (batch engine, with call-due moments): {timings['scoring_s']:7.1f} s  ({count / timings['scoring_s']:,.0f} messages/s)"
+    )
     print(f"aggregating (streamed from the batch lines):   {timings['aggregate_s']:7.1f} s")
     print(f"rendering (charts + HTML + JSON):              {timings['render_s']:7.1f} s")
     print(f"total:                                         {total:7.1f} s")
-    print(f"call-worthy conversations: {o['call_conversations']:,} ({100 * o['call_share']:.1f}%); early warnings: {len(summary['early_warning'])}; page {size / 1024:,.0f} KiB")
+    print(
+        f"call-worthy conversations: {o['call_conversations']:,} ({100 * o['call_share']:.1f}%); early warnings: {len(summary['early_warning'])}; page {size / 1024:,.0f} KiB"
+    )
     print(f"peak RSS: driver {me:,.0f} MiB, largest worker {children:,.0f} MiB")
 
 

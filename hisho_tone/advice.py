@@ -10,6 +10,20 @@ CHANNELS = ("chat", "email")
 SENSITIVITIES = ("low", "normal", "high")
 
 
+def check_options(channel: object, sensitivity: object) -> None:
+    """ValueError naming the value for an unknown channel or sensitivity (analyze and analyze_thread)."""
+    if channel not in CHANNELS:
+        raise ValueError(f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
+    if sensitivity not in SENSITIVITIES:
+        raise ValueError(f"sensitivity must be one of {', '.join(SENSITIVITIES)}, not {sensitivity!r}")
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis (for quoting it in a message)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass(frozen=True, slots=True)
 class Reason:
     """Why the draft is risky as text, pinned to ``text[start:end] == surface`` of the ORIGINAL text."""

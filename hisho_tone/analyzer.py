@@ -8,7 +8,7 @@ from typing import Any
 
 from . import config as config_mod
 from . import invitations
-from .advice import CHANNELS, SENSITIVITIES, Advice, Reason
+from .advice import Advice, Reason, check_options, shorten
 from .cues import Cue, detect, find_specifics
 from .features import content_tokens
 from .lexicon import Lexicon, load_lexicon
@@ -21,7 +21,7 @@ from .tokenize import Sentence, sentences
 # Only this many characters of the original text are analysed; the rest is reported as truncated.
 # A chat message or an email body is far shorter; this keeps a pasted 1 MB log from stalling typing.
 WINDOW_CHARS = 5000
-# Below this many content words and with no cue, the call probability is scaled down (see scores()).
+# Below this many content words and with no cue, the call probability is scaled down (see _scored()).
 MIN_CONTENT_TOKENS = 2
 # Parts of speech a model-signal reason may point at (a particle would explain nothing).
 _EXPLAINING_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞", "感動詞"})
@@ -46,10 +46,7 @@ class Analysis:
 def _check(text: Any, channel: Any, sensitivity: Any) -> None:
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
-    if channel not in CHANNELS:
-        raise ValueError(f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
-    if sensitivity not in SENSITIVITIES:
-        raise ValueError(f"sensitivity must be one of {', '.join(SENSITIVITIES)}, not {sensitivity!r}")
+    check_options(channel, sensitivity)
 
 
 class Analyzer:
@@ -81,6 +78,8 @@ class Analyzer:
         self.disabled_kinds = user.disabled_kinds | extra.disabled_kinds
         self.allow = user.allow + extra.allow
         self.lexicon: Lexicon = load_lexicon(list(user.phrases + extra.phrases), self.disabled_kinds)
+        config_mod.check_kinds(user, self.lexicon.kinds, "config")
+        config_mod.check_kinds(extra, self.lexicon.kinds, "Analyzer()")
         self.evidence = Evidence.of(self.lexicon.kinds)
         from .model import load_model  # local import keeps the module graph acyclic
 
@@ -103,10 +102,6 @@ class Analyzer:
 
     def _allowed(self, text: str, cue: Cue) -> bool:
         return any(m.start() < cue.end and m.end() > cue.start for p in self.allow for m in p.finditer(text))
-
-    def scores(self, analysis: Analysis) -> Scores:
-        """The three scores, from the model when one is loaded."""
-        return self._scored(analysis)[0]
 
     def _scored(self, analysis: Analysis) -> tuple[Scores, dict[str, float] | None]:
         """Scores, and the model's features when it computed them (model-signal reasons reuse them)."""
@@ -207,8 +202,7 @@ class Analyzer:
 
 
 def _short(surface: str, limit: int = 30) -> str:
-    surface = " ".join(surface.split())
-    return surface if len(surface) <= limit else surface[: limit - 1] + "…"
+    return shorten(surface, limit)
 
 
 def _top_category(cues: list[Cue]) -> str:

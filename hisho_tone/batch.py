@@ -42,7 +42,13 @@ class _Todo:
     thread: bool
 
 
-def _jobs(items: Iterator[readers.Item], out: JsonlOutput, threads: JsonlOutput | None, errors: JsonlOutput | None, summary: Summary) -> Iterator[tuple[list[_Todo], list[readers.Conversation]]]:
+def _jobs(
+    items: Iterator[readers.Item],
+    out: JsonlOutput,
+    threads: JsonlOutput | None,
+    errors: JsonlOutput | None,
+    summary: Summary,
+) -> Iterator[tuple[list[_Todo], list[readers.Conversation]]]:
     """Partitions of the conversations that still need work; errors are written as they are read."""
     tags: list[_Todo] = []
     part: list[readers.Conversation] = []
@@ -74,7 +80,9 @@ def _jobs(items: Iterator[readers.Item], out: JsonlOutput, threads: JsonlOutput 
 def _check_resume(out: JsonlOutput, expected: str) -> None:
     found = out.last.get("id") if isinstance(out.last, dict) else None
     if found != expected:
-        raise ResumeMismatch(f"{out.path} does not continue this input (its last line is message {found!r}, the input has {expected!r} there): remove it or run without --resume")
+        raise ResumeMismatch(
+            f"{out.path} does not continue this input (its last line is message {found!r}, the input has {expected!r} there): remove it or run without --resume"
+        )
 
 
 def _dumps(record: dict[str, Any]) -> str:
@@ -86,7 +94,15 @@ def _dumps(record: dict[str, Any]) -> str:
 def _progress(enabled: bool, total: int | None, initial: int) -> Any:
     from tqdm import tqdm
 
-    return tqdm(total=total, initial=initial, unit="msg", file=sys.stderr, disable=not enabled, dynamic_ncols=True, smoothing=0.05)
+    return tqdm(
+        total=total,
+        initial=initial,
+        unit="msg",
+        file=sys.stderr,
+        disable=not enabled,
+        dynamic_ncols=True,
+        smoothing=0.05,
+    )
 
 
 def run_batch(
@@ -114,9 +130,17 @@ def run_batch(
     workers = workers or default_workers()
     items = readers.read(source, fmt, me=me, gap_hours=gap_hours, channel=channel)
     if select is not None:  # e.g. hisho-tone report's --since/--until: trim or drop conversations before scoring
-        items = (kept for item in items if (kept := item if isinstance(item, readers.ReadError) else select(item)) is not None)
+        items = (
+            kept
+            for item in items
+            if (kept := item if isinstance(item, readers.ReadError) else select(item)) is not None
+        )
     summary = Summary()
-    with JsonlOutput(output, resume) as out, _maybe(threads_path, resume) as threads, _maybe(errors_path, resume) as errors:
+    with (
+        JsonlOutput(output, resume) as out,
+        _maybe(threads_path, resume) as threads,
+        _maybe(errors_path, resume) as errors,
+    ):
         total = readers.count(source, fmt) if progress else None
         with _progress(progress, total, out.lines) as bar:
             jobs = _jobs(items, out, threads, errors, summary)
@@ -137,7 +161,9 @@ def run_batch(
                     if f is not None:
                         f.sync()
         if out.lines > summary.messages:
-            raise ResumeMismatch(f"{out.path} has {out.lines} lines but the input only {summary.messages} messages: remove it or run without --resume")
+            raise ResumeMismatch(
+                f"{out.path} has {out.lines} lines but the input only {summary.messages} messages: remove it or run without --resume"
+            )
     return summary
 
 

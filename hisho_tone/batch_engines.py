@@ -54,7 +54,9 @@ def run_local(jobs: Iterable[Job], options: Options, workers: int) -> Iterator[t
         return
     pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_start, initargs=(options,))
     try:
-        yield from _ordered(jobs, lambda part: pool.apply_async(score_partition, (part, options)).get, window=workers * 3)
+        yield from _ordered(
+            jobs, lambda part: pool.apply_async(score_partition, (part, options)).get, window=workers * 3
+        )
     except BaseException:
         pool.terminate()
         pool.join()
@@ -70,7 +72,9 @@ def identity(options: Options) -> tuple[str, str | None]:
     return __version__, getattr(analyzer_for(options).model, "id", None)
 
 
-def run_dask(jobs: Iterable[Job], options: Options, scheduler: str | None, workers: int) -> Iterator[tuple[Any, list[Scored]]]:
+def run_dask(
+    jobs: Iterable[Job], options: Options, scheduler: str | None, workers: int
+) -> Iterator[tuple[Any, list[Scored]]]:
     """Score on a Dask cluster: the one at ``scheduler``, or a LocalCluster of ``workers`` processes."""
     try:
         from distributed import Client, LocalCluster
@@ -87,6 +91,10 @@ def run_dask(jobs: Iterable[Job], options: Options, scheduler: str | None, worke
         here = identity(options)
         for worker, there in client.run(identity, options).items():
             if tuple(there) != here:
-                raise RuntimeError(f"Dask worker {worker} runs hisho-tone {there[0]} with model {there[1]}, this driver {here[0]} with model {here[1]}: install the same version everywhere")
+                raise RuntimeError(
+                    f"Dask worker {worker} runs hisho-tone {there[0]} with model {there[1]}, this driver {here[0]} with model {here[1]}: install the same version everywhere"
+                )
         slots = max(1, sum(client.nthreads().values()))
-        yield from _ordered(jobs, lambda part: client.submit(score_partition, part, options, pure=False).result, window=slots * 3)
+        yield from _ordered(
+            jobs, lambda part: client.submit(score_partition, part, options, pure=False).result, window=slots * 3
+        )

@@ -64,7 +64,12 @@ def analyzer_for(options: Options) -> Analyzer:
     key = options.analyzer_key()
     with _lock:
         if key not in _analyzers:
-            _analyzers[key] = Analyzer(config=False, disabled_kinds=list(options.disabled_kinds), allow=list(options.allow), phrases=list(options.phrases))
+            _analyzers[key] = Analyzer(
+                config=False,
+                disabled_kinds=list(options.disabled_kinds),
+                allow=list(options.allow),
+                phrases=list(options.phrases),
+            )
         return _analyzers[key]
 
 
@@ -108,7 +113,13 @@ def thread_record(conversation: Conversation, advice: Any, with_text: bool) -> d
 
     reasons = []
     for r in advice.reasons:
-        reason = {"kind": r.kind, "message": ident(r.message_index), "messages": [ident(i) for i in r.messages], "start": r.start, "end": r.end}
+        reason = {
+            "kind": r.kind,
+            "message": ident(r.message_index),
+            "messages": [ident(i) for i in r.messages],
+            "start": r.start,
+            "end": r.end,
+        }
         if with_text:
             reason["surface"] = r.surface
         reasons.append(reason)
@@ -121,7 +132,9 @@ def thread_record(conversation: Conversation, advice: Any, with_text: bool) -> d
         "call_probability": advice.call_probability,
         "rounds": advice.rounds,
         "emotion_trend": advice.emotion_trend,
-        "unanswered_questions": [{"message": ident(q.message_index), "start": q.start, "end": q.end} for q in advice.unanswered_questions],
+        "unanswered_questions": [
+            {"message": ident(q.message_index), "start": q.start, "end": q.end} for q in advice.unanswered_questions
+        ],
         "reasons": reasons,
         "truncated": advice.truncated,
     }
@@ -152,7 +165,14 @@ def score_conversation(conversation: Conversation, options: Options, analyzer: A
     return Scored(tuple(lines), thread)
 
 
-def _call_due(conversation: Conversation, payload: list[dict[str, Any]], verdict: Any, channel: str, options: Options, analyzer: Analyzer) -> str | None:
+def _call_due(
+    conversation: Conversation,
+    payload: list[dict[str, Any]],
+    verdict: Any,
+    channel: str,
+    options: Options,
+    analyzer: Analyzer,
+) -> str | None:
     """Id of the first message at which the conversation said call (None unless it ends as call)."""
     from .report.due import CALL, call_due
 

@@ -205,7 +205,7 @@ THREAD_LABELS = {"ping_pong": "往復", "rising_emotion": "感情の高まり", 
 
 
 def cmd_thread(args: argparse.Namespace) -> int:
-    from .thread import analyze_thread
+    from .thread import MAX_MESSAGES, analyze_thread
 
     thread = _load_thread(args)
     advice = analyze_thread(thread["messages"], draft=thread["draft"], channel=thread["channel"], sensitivity=args.sensitivity)
@@ -220,6 +220,8 @@ def cmd_thread(args: argparse.Namespace) -> int:
         f"  通話が望ましい確率 {advice.call_probability:4.2f} {_bar(advice.call_probability)}",
         f"  往復数 {advice.rounds}   感情の推移 {dict(rising='高まっている', steady='横ばい', falling='落ち着いてきた')[advice.emotion_trend]}",
     ]
+    if advice.truncated:
+        lines.append(f"  (長いスレッドのため、最新の {MAX_MESSAGES} 件だけを読みました)")
     if advice.reasons:
         lines += ["", "理由:"]
         for i, r in enumerate(advice.reasons, 1):

@@ -23,6 +23,7 @@ from typing import Any
 import platformdirs
 
 ENV_VAR = "HISHO_TONE_CONFIG"
+KEYS = ("disabled_kinds", "allow", "phrases")  # every key a configuration may hold
 
 
 class ConfigError(ValueError):
@@ -58,6 +59,8 @@ def _strings(value: Any, name: str, where: str) -> list[str]:
 
 def from_mapping(data: dict[str, Any], where: str = "config") -> Config:
     """Validate a parsed configuration (also used for the ``Analyzer`` keyword arguments)."""
+    if unknown := [key for key in data if key not in KEYS]:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r}; the keys are {', '.join(KEYS)}")
     disabled = _strings(data.get("disabled_kinds", []), "disabled_kinds", where)
     allow = []
     for pattern in _strings(data.get("allow", []), "allow", where):
@@ -82,3 +85,13 @@ def load(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
     config = from_mapping(data, str(path))
     return Config(config.disabled_kinds, config.allow, config.phrases, path)
+
+
+def check_kinds(config: Config, known: Any, where: str) -> None:
+    """ConfigError naming the file (or ``where``), the key and the known kinds for a kind that does
+    not exist (a typo in ``disabled_kinds`` would otherwise switch nothing off, silently)."""
+    if unknown := sorted(set(config.disabled_kinds) - set(known)):
+        raise ConfigError(
+            f"{config.path or where}: 'disabled_kinds' names unknown kinds {unknown}; "
+            f"known kinds: {', '.join(sorted(known))}"
+        )

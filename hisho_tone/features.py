@@ -14,6 +14,7 @@ import math
 import re
 from typing import TYPE_CHECKING, Container
 
+from .cache import BoundedCache
 from .emotion_lexicon import NEGATIVE, POSITIVE, emotion_counts
 
 if TYPE_CHECKING:
@@ -56,8 +57,9 @@ _NEGATORS = frozenset({"ない", "ぬ", "ず"})
 _SKIP_POS = frozenset({"補助記号", "空白"})
 # What featurize needs from a token, cached per (surface, lemma, base, pos1, pos2): whether it
 # points (こそあど), whether it negates, and its lexical lemma with the "w:" feature name (None
-# for tokens the lexical features skip).
-_TOKEN_INFO: dict[tuple[str, ...], tuple[int, int, str | None, str | None]] = {}
+# for tokens the lexical features skip). Bounded: a service sees an endless stream of new words.
+TOKEN_INFO_SIZE = 10_000
+_TOKEN_INFO: BoundedCache = BoundedCache(TOKEN_INFO_SIZE)
 
 
 def _token_info(tok) -> tuple[int, int, str | None, str | None]:
@@ -135,9 +137,7 @@ def featurize(analysis: "Analysis", vocabulary: Container[str] | None = None) ->
             key = tok[:5]
             info = known.get(key)
             if info is None:
-                info = _token_info(tok)
-                if len(known) < 200_000:
-                    known[key] = info
+                info = known.remember(key, lambda: _token_info(tok))  # noqa: B023 (called at once)
             pointing += info[0]
             negations += info[1]
             lemma = info[2]

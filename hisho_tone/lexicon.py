@@ -26,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .cache import BoundedCache
 from .regex_hint import hinted, required_literals
 
 CATEGORIES = ("ambiguity", "emotion", "sensitivity", "complexity")
@@ -39,6 +40,7 @@ class LexiconError(ValueError):
 
 Spelling = tuple[str, int, bool]  # (text, index after the last token, spelled by surfaces only?)
 MAX_SPELLING = 16  # longest literal a pattern item may spell, in characters
+CANDIDATE_CACHE_SIZE = 10_000  # per generation, for each of the two candidate caches (see cache.py)
 
 
 def spellings(tokens: Any, i: int, limit: int = MAX_SPELLING) -> list[Spelling]:
@@ -222,13 +224,14 @@ class Lexicon:
     only_with: dict[str, frozenset[str]] = field(default_factory=dict)  # entry id -> kinds it needs beside it
     longest_literal: int = 1  # spellings need not be longer than this
     stems: frozenset[str] = frozenset()  # every proper prefix of every first literal: where a walk may go on
-    _single: dict[tuple[str, ...], list] = field(default_factory=dict)  # see candidates()
-    _pair: dict[tuple[tuple[str, ...], tuple[str, ...]], list] = field(default_factory=dict)  # see candidates()
+    # what a token (or a pair of tokens) can start, see candidates(); bounded, see cache.py
+    _single: BoundedCache = field(default_factory=lambda: BoundedCache(CANDIDATE_CACHE_SIZE))
+    _pair: BoundedCache = field(default_factory=lambda: BoundedCache(CANDIDATE_CACHE_SIZE))
 
     def index(self) -> None:
         """Build the look-up tables the matcher uses (once, at load time)."""
-        self._single.clear()
-        self._pair.clear()
+        self._single.reset()
+        self._pair.reset()
         self.by_literal.clear()
         self.by_prefix.clear()
         self.unkeyed.clear()
@@ -272,9 +275,7 @@ class Lexicon:
             key = first[:5]  # (surface, lemma, base, pos1, pos2): all that decides what a token can start
             found = single.get(key)
             if found is None:
-                found = self._first_token(first)
-                if len(single) < 100_000:
-                    single[key] = found
+                found = single.remember(key, lambda: self._first_token(first))  # noqa: B023 (called at once)
             out.append(self._walk(tokens, i, key, found) if first.surface in stems else found)
         return out
 
@@ -305,8 +306,8 @@ class Lexicon:
                     walked = list(found)
                 walked.extend((e, p, covered) for e, p in hits)
             if acc not in stems:
-                if k == i + 1 and len(self._pair) < 100_000:  # decided by these two tokens alone
-                    self._pair[pair] = found if walked is None else walked
+                if k == i + 1:  # decided by these two tokens alone
+                    self._pair.remember(pair, lambda: found if walked is None else walked)  # noqa: B023
                 break
         return found if walked is None else walked
 

@@ -7,6 +7,7 @@ each output character, the [start, end) range of the original characters it came
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -47,8 +48,6 @@ def _clean_char(ch: str) -> str:
         return " "
     return ch
 
-
-import re
 
 # Characters the slow path would change: controls, invisibles, surrogates, private use.
 _SPECIAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\r" + "".join(sorted(_INVISIBLE)) + "\ud800-\udfff\ue000-\uf8ff]")

@@ -106,7 +106,9 @@ def detect_format(path: Path) -> str:
     raise ValueError(f"cannot tell the format of {path}: use --format {'|'.join(FORMATS)}")
 
 
-def read(path: str | Path, fmt: str = "auto", *, me: str | None = None, gap_hours: float = 3.0, channel: str = "chat") -> Iterator[Item]:
+def read(
+    path: str | Path, fmt: str = "auto", *, me: str | None = None, gap_hours: float = 3.0, channel: str = "chat"
+) -> Iterator[Item]:
     """Conversations and errors of the archive at ``path``, in a fixed order."""
     path = Path(path)
     if not path.exists():
@@ -269,7 +271,11 @@ def _contiguous(items: Iterable[Message | ReadError], source: str) -> Iterator[I
                 seen.add(current[0].thread)
             current = []
         if not current and item.thread in seen:
-            yield ReadError(source, f"message {item.id}", f"thread {item.thread!r} continues after other threads: read as a separate conversation (sort the input by thread)")
+            yield ReadError(
+                source,
+                f"message {item.id}",
+                f"thread {item.thread!r} continues after other threads: read as a separate conversation (sort the input by thread)",
+            )
         current.append(item)
     if current:
         yield Conversation(current[0].thread, tuple(current))
@@ -330,7 +336,9 @@ def _json_array(fh: io.TextIOBase, chunk: int = 1 << 16, max_item: int = 8 << 20
                 more()
                 continue
             what = "truncated JSON" if eof else "invalid JSON"
-            raise ValueError(f"{what} at character {base + exc.pos} ({exc.msg}); the rest of the file is skipped") from None
+            raise ValueError(
+                f"{what} at character {base + exc.pos} ({exc.msg}); the rest of the file is skipped"
+            ) from None
         if end == len(buf) and not eof and not isinstance(item, (dict, list, str)):
             more()  # a number at the end of the buffer may go on in the next chunk
             continue
@@ -355,7 +363,9 @@ def _chatwork_message(room: str, item: Any, me: str | None) -> tuple[Message, in
         raise _Bad("missing field 'send_time'" if send_time is None else "'send_time' must be epoch seconds")
     aid = str(account["account_id"])
     name = account.get("name")
-    message = Message(str(mid), room, str(name) if name else aid, body, me is not None and aid == me, float(send_time), "chat")
+    message = Message(
+        str(mid), room, str(name) if name else aid, body, me is not None and aid == me, float(send_time), "chat"
+    )
     return message, int(send_time)
 
 
@@ -390,16 +400,32 @@ def _chatwork_room(file: Path, me: str | None, gap: float) -> Iterator[Item]:
                     mid = item.get("message_id") if isinstance(item, dict) else None
                     yield ReadError(source, f"message {mid}" if mid not in (None, "") else f"item {index}", str(exc))
                     continue
-                links = [("id", m) for m in _RP.findall(message.text)] + [("qt", (a, int(t))) for a, t in _QT.findall(message.text)]
+                links = [("id", m) for m in _RP.findall(message.text)] + [
+                    ("qt", (a, int(t))) for a, t in _QT.findall(message.text)
+                ]
                 linked_here = any((ids if kind == "id" else stamps).__contains__(key) for kind, key in links)
                 silent = bool(current) and (message.time or 0) - (current[-1].time or 0) > gap
-                if current and ((links and not linked_here) or (silent and not linked_here) or len(current) >= MAX_CONVERSATION):
+                if current and (
+                    (links and not linked_here) or (silent and not linked_here) or len(current) >= MAX_CONVERSATION
+                ):
                     yield from close()
-                current.append(Message(message.id, f"{room}-{(current[0] if current else message).id}", message.author, message.text, message.me, message.time, "chat"))
+                current.append(
+                    Message(
+                        message.id,
+                        f"{room}-{(current[0] if current else message).id}",
+                        message.author,
+                        message.text,
+                        message.me,
+                        message.time,
+                        "chat",
+                    )
+                )
                 ids.add(message.id)
                 stamps.add((str(item["account"]["account_id"]), send_time))
-    except UnicodeDecodeError as exc:
-        yield ReadError(source, "file" if index < 0 else f"after item {index}", "not valid UTF-8; the rest of the file is skipped")
+    except UnicodeDecodeError:
+        yield ReadError(
+            source, "file" if index < 0 else f"after item {index}", "not valid UTF-8; the rest of the file is skipped"
+        )
     except ValueError as exc:
         yield ReadError(source, "file" if index < 0 else f"after item {index}", str(exc))
     except OSError as exc:
@@ -570,7 +596,9 @@ def _mail_time(value: str | None) -> float | None:
 
 
 def _mbox_threads(path: Path, db: sqlite3.Connection, me: str | None) -> Iterator[Item]:
-    rows = db.execute("SELECT m.seq, m.key, m.offset, m.length FROM m JOIN t USING (key) ORDER BY t.first, coalesce(m.time, 0), m.seq")
+    rows = db.execute(
+        "SELECT m.seq, m.key, m.offset, m.length FROM m JOIN t USING (key) ORDER BY t.first, coalesce(m.time, 0), m.seq"
+    )
     mine = (me or "").strip().lower()
     current: list[Message] = []
     with path.open("rb") as fh:
@@ -592,7 +620,17 @@ def _mbox_threads(path: Path, db: sqlite3.Connection, me: str | None) -> Iterato
                 continue
             ident = (_MSGID.findall(str(msg.get("Message-ID", ""))) or [str(seq + 1)])[0]
             author = name or address
-            current.append(Message(ident, key, author, text, bool(mine) and address.lower() == mine, _mail_time(msg.get("Date")), "email"))
+            current.append(
+                Message(
+                    ident,
+                    key,
+                    author,
+                    text,
+                    bool(mine) and address.lower() == mine,
+                    _mail_time(msg.get("Date")),
+                    "email",
+                )
+            )
     if current:
         yield Conversation(current[0].thread, tuple(current))
 

@@ -10,8 +10,6 @@ from .tokenize import Sentence
 _KEIGO = re.compile(r"いたし|致し|ございま|存じ|申し上げ|頂戴|恐れ入|恐縮|賜|拝見|伺い|幸いです|いただけますでしょうか|させていただ|お世話になっております")
 _POLITE = re.compile(r"です|ます|でした|ません|ください|下さい|でしょう")
 
-REGISTERS = ("casual", "polite", "keigo")
-
 
 def detect_register(text: str, sents: list[Sentence]) -> str:
     """Return "keigo", "polite" or "casual" for normalised ``text``."""

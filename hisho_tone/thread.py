@@ -16,12 +16,16 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Sequence
 
-from .advice import CHANNELS, SENSITIVITIES, Advice
+from .advice import Advice, check_options, shorten
 from .analyzer import Analysis, Analyzer
+from .cache import BoundedCache
 from .features import BOILERPLATE
 
 ORDER = ("text", "text_with_care", "call", "video")
-MAX_MESSAGES = 200  # only the latest messages are read; older history rarely changes the verdict
+# The one thread limit: only the latest MAX_MESSAGES messages are analysed (``truncated`` says when a
+# thread had more); older history rarely changes the verdict. The service accepts no more than this
+# (413 too_many_messages) and the extension sends fewer (the latest 10 on screen, extension/README.md).
+MAX_MESSAGES = 50
 
 _QUESTION_SENT = re.compile(r"(?:[?？]|(?:ですか|ますか|でしょうか|ませんか|ましたか|でしたか|かな|っけ)[。.]?)\s*$")
 # A message that closes the topic: thanks or a decision, with no new question in it. A bare
@@ -143,6 +147,43 @@ class ThreadState:
     trend: str
     reasons: list[ThreadReason]
     resolved: bool
+    contents: list[frozenset[str]] = field(default_factory=list)  # each message's content words (_content)
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """One message read once: its analysis, its advice and its content words."""
+
+    analysis: Analysis
+    advice: Advice
+    content: frozenset[str]
+
+
+def read_message(analyzer: Analyzer, text: str, channel: str, sensitivity: str) -> Read:
+    """Analyse one message of a thread (or the draft) and take its content words."""
+    analysis = analyzer.inspect(text, channel)
+    return Read(analysis, analyzer.advise(analysis, sensitivity), frozenset(_content(analysis)))
+
+
+class MessageCache:
+    """Thread messages already read, by (text, channel, sensitivity), for a long-running service.
+
+    A client sends the whole thread with every debounced keystroke; with this cache each message is
+    analysed once and then only the draft is. Bounded by characters (``max_chars`` per generation,
+    see ``cache.BoundedCache``): an analysis holds its tokens, about 400 bytes per character.
+    """
+
+    def __init__(self, analyzer: Analyzer, max_chars: int = 20_000):
+        self.analyzer = analyzer
+        self._cache = BoundedCache(max_chars)
+
+    def read(self, text: str, channel: str, sensitivity: str) -> Read:
+        key = (text, channel, sensitivity)
+        hit = self._cache.get(key)
+        if hit is None:
+            cost = max(1, len(text))
+            hit = self._cache.remember(key, lambda: read_message(self.analyzer, text, channel, sensitivity), cost)
+        return hit
 
 
 def _said(analysis: Analysis) -> list:
@@ -235,7 +276,12 @@ def _answers_shape(question: str, reply: Analysis) -> bool:
     return bool(_YES_NO.match(reply.norm.text) or _PROPOSAL.search(reply.norm.text))
 
 
-def _questions(messages: list[Message], analyses: list[Analysis], include_mine: bool = False) -> list[Question]:
+def _questions(
+    messages: list[Message],
+    analyses: list[Analysis],
+    include_mine: bool = False,
+    contents: list[frozenset[str]] | None = None,
+) -> list[Question]:
     """Questions that no later message by someone else took up (each message's words computed once).
 
     A question counts as answered when a later message by someone else shares its content words or
@@ -243,7 +289,8 @@ def _questions(messages: list[Message], analyses: list[Analysis], include_mine: 
     """
     out = []
     n = len(analyses)
-    contents = [_content(a) for a in analyses]
+    if contents is None:
+        contents = [frozenset(_content(a)) for a in analyses]
     someone_is_me = any(m.me for m in messages)
     for i in range(min(len(messages), n)):
         a = analyses[i]
@@ -295,8 +342,7 @@ def _reason(kind: str, **kw: Any) -> ThreadReason:
 
 
 def _short(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(text, limit)
 
 
 def _thread_reasons(state: ThreadState) -> list[ThreadReason]:
@@ -324,7 +370,7 @@ def _thread_reasons(state: ThreadState) -> list[ThreadReason]:
 def _repeated_asks(state: ThreadState, seen: set[tuple[str, int]]) -> list[ThreadReason]:
     """The same author asking for the same thing twice (content words largely shared)."""
     out = []
-    contents = [_content(a) for a in state.analyses]
+    contents = state.contents
     for j in range(len(state.messages)):
         if ("repeated_request", j) in seen:
             continue
@@ -344,17 +390,35 @@ def _repeated_asks(state: ThreadState, seen: set[tuple[str, int]]) -> list[Threa
     return out
 
 
-def build_state(analyzer: Analyzer, messages: list[Message], draft: str | None, channel: str, sensitivity: str) -> ThreadState:
-    """Analyse every message once (and the draft as the user's next message)."""
-    analyses = [analyzer.inspect(m.text, channel) for m in messages]
-    advices = [analyzer.advise(a, sensitivity) for a in analyses]
+def build_state(
+    analyzer: Analyzer,
+    messages: list[Message],
+    draft: str | None,
+    channel: str,
+    sensitivity: str,
+    cache: MessageCache | None = None,
+) -> ThreadState:
+    """Analyse every message once (and the draft as the user's next message).
+
+    ``cache``: messages already read are taken from it (the draft never is: it changes with every keystroke).
+    """
+    if cache is not None and cache.analyzer is not analyzer:
+        raise ValueError("the message cache belongs to another Analyzer")
+    reads = [
+        cache.read(m.text, channel, sensitivity) if cache else read_message(analyzer, m.text, channel, sensitivity)
+        for m in messages
+    ]
     full = list(messages)
     if draft is not None:
-        analyses.append(analyzer.inspect(draft, channel))
-        advices.append(analyzer.advise(analyses[-1], sensitivity))
+        reads.append(read_message(analyzer, draft, channel, sensitivity))
         full.append(Message(draft, next((m.author for m in messages if m.me), "me"), True))
+    analyses = [r.analysis for r in reads]
+    advices = [r.advice for r in reads]
+    contents = [r.content for r in reads]
     rounds, resolved = _rounds(full, analyses, advices, draft is not None)
-    state = ThreadState(full, analyses, advices, rounds, _questions(full, analyses), _trend([a.emotional_weight for a in advices]), [], resolved)
+    unanswered = _questions(full, analyses, contents=contents)
+    trend = _trend([a.emotional_weight for a in advices])
+    state = ThreadState(full, analyses, advices, rounds, unanswered, trend, [], resolved, contents)
     state.reasons = _thread_reasons(state)
     return state
 
@@ -411,22 +475,26 @@ def analyze_thread(
     channel: str = "chat",
     sensitivity: str = "normal",
     analyzer: Analyzer | None = None,
+    cache: MessageCache | None = None,
 ) -> ThreadAdvice:
-    """Analyse a conversation (oldest first) and, if given, the draft being written in it."""
+    """Analyse a conversation (oldest first) and, if given, the draft being written in it.
+
+    ``cache``: a ``MessageCache`` of ``analyzer`` that keeps messages read by earlier calls (a service
+    answering every keystroke in the same thread then analyses only the draft).
+    """
     if draft is not None and not isinstance(draft, str):
         raise TypeError(f"draft must be str or None, not {type(draft).__name__}")
-    if channel not in CHANNELS:
-        raise ValueError(f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
-    if sensitivity not in SENSITIVITIES:
-        raise ValueError(f"sensitivity must be one of {', '.join(SENSITIVITIES)}, not {sensitivity!r}")
+    check_options(channel, sensitivity)
     parsed = parse_messages(messages)
     truncated = len(parsed) > MAX_MESSAGES
     parsed = parsed[-MAX_MESSAGES:]
-    if analyzer is None:
+    if analyzer is None and cache is not None:
+        analyzer = cache.analyzer
+    elif analyzer is None:
         from . import default_analyzer
 
         analyzer = default_analyzer()
-    state = build_state(analyzer, parsed, draft, channel, sensitivity)
+    state = build_state(analyzer, parsed, draft, channel, sensitivity, cache)
     probability = thread_probability(analyzer, state) if parsed else 0.0
     care, call = analyzer.thread_thresholds(sensitivity)
     level = 0 if probability < care else 1 if probability < call else 2
@@ -479,7 +547,8 @@ def recap_template(messages: Sequence[dict[str, Any]], draft: str | None = None,
     # every question left open (the user's own included), what the other side asked, the vague
     # wording in their latest message, and visible misunderstandings: what the call settles
     someone_is_me = any(m.me for m in state.messages)
-    decisions = [_short(q.surface, 60) for q in _questions(state.messages, state.analyses, include_mine=True)]
+    open_questions = _questions(state.messages, state.analyses, include_mine=True, contents=state.contents)
+    decisions = [_short(q.surface, 60) for q in open_questions]
     asked = [
         _short(_original(a, s)[2], 60)
         for a, m in zip(state.analyses, state.messages)

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 import hisho_tone
+from hisho_tone.thread import MessageCache
 from hisho_tone.tokenize import warm_up
 
 from . import api, errors, guard, playground, settings
@@ -34,7 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings (defaults < environment < ``config``), the analyzer, routes, defences.
 
     ``config`` keys: TOKEN, ALLOWED_ORIGINS, ALLOWED_HOSTS, ANY_HOST, MAX_TEXT_CHARS,
-    MAX_CONTENT_LENGTH, ANALYZER (a ready ``hisho_tone.Analyzer``), TESTING.
+    MAX_CONTENT_LENGTH, MESSAGE_CACHE_CHARS, ANALYZER (a ready ``hisho_tone.Analyzer``), TESTING.
     """
     app = _App(__name__, static_folder="static", static_url_path="/static")
     app.config.update(settings.DEFAULTS)
@@ -47,6 +48,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     warm_up()
     app.extensions["hisho_tone"] = app.config["ANALYZER"] or hisho_tone.default_analyzer()
+    # thread messages already analysed, bounded by characters (see hisho_tone.thread.MessageCache)
+    analyzer = app.extensions["hisho_tone"]
+    app.extensions["hisho_tone_messages"] = MessageCache(analyzer, app.config["MESSAGE_CACHE_CHARS"])
     app.extensions["hisho_tone_openapi"] = _openapi_document()
 
     errors.init_app(app)

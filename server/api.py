@@ -102,7 +102,10 @@ def _messages(value: Any, name: str) -> list[dict[str, Any]]:
         raise ApiError(400, code, f'{name} must be an array of messages like [{{"text": "...", "author": "..."}}], not a {_type_name(value)}.')
     if len(value) > config["MAX_THREAD_MESSAGES"]:
         raise ApiError(
-            413, "too_many_messages", f"{name} has {len(value)} messages; the limit is {config['MAX_THREAD_MESSAGES']} (send the latest ones)."
+            413,
+            "too_many_messages",
+            f"{name} has {len(value)} messages; the limit is {config['MAX_THREAD_MESSAGES']}, the most a thread analysis "
+            "reads (send the latest ones).",
         )
     out = []
     total = 0
@@ -145,10 +148,21 @@ def analyze() -> Response:
     """Analyse one draft (in its thread, when one is sent) and answer the Advice as JSON."""
     text, channel, sensitivity, thread = _analyze_request()
     analyzer = _analyzer()
-    advice = analyzer.analyze(text, channel=channel, sensitivity=sensitivity).to_dict()
-    if thread is not None:
-        # The draft's own advice stays the top level; the conversation's verdict comes beside it.
-        advice["thread"] = hisho_tone.analyze_thread(thread, draft=text, channel=channel, sensitivity=sensitivity, analyzer=analyzer).to_dict()
+    if thread is None:
+        return jsonify(analyzer.analyze(text, channel=channel, sensitivity=sensitivity).to_dict())
+    # The draft is analysed once, inside the thread (its advice is the thread's ``draft``), and the
+    # messages come from the app's cache: typing in a long thread costs one analysis per request.
+    # The draft's own advice stays the top level; the conversation's verdict comes beside it.
+    verdict = hisho_tone.analyze_thread(
+        thread,
+        draft=text,
+        channel=channel,
+        sensitivity=sensitivity,
+        analyzer=analyzer,
+        cache=current_app.extensions["hisho_tone_messages"],
+    ).to_dict()
+    advice = dict(verdict["draft"])
+    advice["thread"] = verdict
     return jsonify(advice)
 
 

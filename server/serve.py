@@ -18,7 +18,6 @@ from waitress.task import ErrorTask
 from . import settings
 
 
-
 class ServeError(ValueError):
     """A refused setting (the CLI prints it and exits with status 2)."""
 

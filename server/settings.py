@@ -6,6 +6,8 @@ import ipaddress
 import os
 from typing import Any, Mapping
 
+from hisho_tone.thread import MAX_MESSAGES
+
 # The extension's origins. Any installed extension may ask by default; narrow it to your extension's
 # id with HISHO_TONE_ALLOWED_ORIGINS=chrome-extension://<id> (comma-separated for several).
 DEFAULT_ALLOWED_ORIGINS = ("chrome-extension://*",)
@@ -23,10 +25,14 @@ MAX_BODY_BYTES = 256 * 1024
 # its limits with a draft at its limit (50,000 characters with the authors) fits the body limit when
 # sent as UTF-8 JSON, as JSON.stringify writes it (at most 4 bytes a character, control characters
 # aside); a client that \u-escapes every character meets 413 body_too_large before these limits.
-MAX_THREAD_MESSAGES = 50
+MAX_THREAD_MESSAGES = MAX_MESSAGES  # the library's one thread limit: what is analysed is what is accepted
 MAX_MESSAGE_CHARS = 5_000
 MAX_THREAD_CHARS = 20_000
 MAX_AUTHOR_CHARS = 200
+# Thread messages already analysed are kept for the next keystroke: this many characters of message
+# text per cache generation (two generations at most; an analysis holds about 400 bytes per character,
+# so at most ~16 MB).
+MESSAGE_CACHE_CHARS = 20_000
 
 DEFAULTS: dict[str, Any] = {
     "TOKEN": None,  # bearer token required on /v1/* when set
@@ -38,6 +44,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_THREAD_MESSAGES": MAX_THREAD_MESSAGES,
     "MAX_MESSAGE_CHARS": MAX_MESSAGE_CHARS,
     "MAX_THREAD_CHARS": MAX_THREAD_CHARS,
+    "MESSAGE_CACHE_CHARS": MESSAGE_CACHE_CHARS,
     "ANALYZER": None,  # a hisho_tone.Analyzer; None: hisho_tone.default_analyzer()
 }
 

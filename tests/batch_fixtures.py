@@ -29,6 +29,12 @@ def archive(path: Path, messages: int, seed: int = 7, broken_every: int = 0) -> 
             if broken_every and i % broken_every == broken_every - 1:
                 fh.write('{"id": "broken", "text": \n')
                 continue
-            row = {"id": f"m{i}", "thread": f"t{thread}", "author": rng.choice(["田中", "佐藤"]), "time": 1795136400 + i * 60, "text": rng.choice(texts)}
+            row = {
+                "id": f"m{i}",
+                "thread": f"t{thread}",
+                "author": rng.choice(["田中", "佐藤"]),
+                "time": 1795136400 + i * 60,
+                "text": rng.choice(texts),
+            }
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     return path

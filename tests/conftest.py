@@ -6,6 +6,9 @@ import pytest
 
 from hisho_tone import Analyzer
 
+# the service's fixtures (app, client) for the tests/test_server_*.py modules
+pytest_plugins = ("server_fixtures",)
+
 
 @pytest.fixture(scope="session")
 def analyzer() -> Analyzer:

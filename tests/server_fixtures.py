@@ -1,12 +1,14 @@
 """Fixtures and helpers shared by the tests of the local service (tests/test_server_*.py).
 
-Import the fixtures you use: ``from server_fixtures import app, client  # noqa: F401``.
+Its fixtures (``app``, ``client``) are registered for every test by ``pytest_plugins`` in conftest.py;
+import the helpers you use.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -27,7 +29,6 @@ from hisho_tone_server import create_app
 MARKER = "秘密のマーカー_ZQX7_例の件いい感じに"
 DRAFT = "例の件、いい感じにお願いします"
 EXTENSION_ORIGIN = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
-_ENV_VARS = ("HISHO_TONE_TOKEN", "HISHO_TONE_ALLOWED_ORIGINS")
 
 _analyzer: Analyzer | None = None
 
@@ -40,10 +41,21 @@ def shared_analyzer() -> Analyzer:
     return _analyzer
 
 
+class BufferedClient(FlaskClient):
+    """A test client that reads each response whole and closes it: a static file is served as an
+    open file handle, which an unread, unclosed test response would leak (a ResourceWarning)."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 def make_app(**config: Any) -> Flask:
     """A test app; settings not given are the defaults, whatever the environment says."""
     base: dict[str, Any] = {"TESTING": True, "ANALYZER": shared_analyzer(), "TOKEN": None, "ALLOWED_ORIGINS": ("chrome-extension://*",)}
-    return create_app({**base, **config})
+    app = create_app({**base, **config})
+    app.test_client_class = BufferedClient
+    return app
 
 
 @pytest.fixture
@@ -57,9 +69,12 @@ def client(app: Flask) -> FlaskClient:
 
 
 def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """The environment for a server subprocess: no token or origins from the developer, no user config."""
-    env = {k: v for k, v in os.environ.items() if k not in _ENV_VARS}
-    env["HISHO_TONE_CONFIG"] = str(tmp_path / "no-config.toml")
+    """The environment for a server subprocess: no HISHO_TONE_* setting of the developer's (token,
+    origins), and an empty configuration file instead of the user's own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HISHO_TONE_")}
+    empty = tmp_path / "empty-config.toml"
+    empty.write_text("", encoding="utf-8")
+    env["HISHO_TONE_CONFIG"] = str(empty)
     env["PYTHONUNBUFFERED"] = "1"
     env.update(extra)
     return env
@@ -92,6 +107,11 @@ class ServerProcess:
     @property
     def log(self) -> str:
         return "".join(self.stdout) + "".join(self.stderr)
+
+    @property
+    def base_url(self) -> str:
+        """The URL without its trailing slash, as the extension's options write it."""
+        return self.url.rstrip("/")
 
 
 def _pump(stream: Any, sink: list[str]) -> None:
@@ -132,3 +152,36 @@ def start_server(tmp_path: Path, *args: str, env: dict[str, str] | None = None, 
         time.sleep(0.05)
     server.stop(signal.SIGKILL)
     raise AssertionError(f"server did not start:\n{server.log}")
+
+
+# ---- browsers ----------------------------------------------------------------------------------
+
+
+def in_ci() -> bool:
+    """True on a CI machine (``CI=true``, as GitHub Actions and most CI services set it)."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def find_chromium() -> str | None:
+    """$HISHO_TONE_CHROMIUM, else Debian's /usr/lib/chromium/chromium (the binary behind the
+    /usr/bin/chromium wrapper), else ``chromium`` on PATH."""
+    candidates = [
+        os.environ.get("HISHO_TONE_CHROMIUM"), "/usr/lib/chromium/chromium", "/usr/bin/chromium",
+        shutil.which("chromium"), shutil.which("chromium-browser"),
+    ]
+    return next((c for c in candidates if c and Path(c).exists()), None)
+
+
+def no_browser(reason: str) -> None:
+    """Skip a browser test on a developer's machine; FAIL it in CI, where a skip would pass unseen."""
+    if in_ci():
+        pytest.fail(f"{reason} — CI=true, so the browser tests must run here", pytrace=False)
+    pytest.skip(reason)
+
+
+def chromium_or_skip() -> str:
+    """The Chromium executable for the browser tests (see ``no_browser`` when there is none)."""
+    executable = find_chromium()
+    if executable is None:
+        no_browser("Chromium not found: apt-get install chromium fonts-noto-cjk (or set HISHO_TONE_CHROMIUM)")
+    return executable  # type: ignore[return-value]

@@ -12,17 +12,28 @@ import time
 from pathlib import Path
 
 import pytest
+from batch_fixtures import archive
 
 from hisho_tone.batch import run_batch
 from hisho_tone.batch_output import JsonlOutput
 from hisho_tone.batch_score import Options, score_rows
 from hisho_tone.cli import main
 
-from batch_fixtures import archive
-
 CMD = [sys.executable, "-m", "hisho_tone", "batch"]
 ENV = {**os.environ, "HISHO_TONE_CONFIG": os.devnull}
-MESSAGE_FIELDS = ["id", "thread", "author", "me", "time", "channel", "recommendation", "call_probability", "ambiguity", "emotional_weight", "reasons"]
+MESSAGE_FIELDS = [
+    "id",
+    "thread",
+    "author",
+    "me",
+    "time",
+    "channel",
+    "recommendation",
+    "call_probability",
+    "ambiguity",
+    "emotional_weight",
+    "reasons",
+]
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +56,11 @@ def lines(data: bytes) -> list[dict]:
 
 def test_one_record_per_message_in_input_order(small, reference):
     records = lines(reference["m"])
-    ids = [json.loads(line)["id"] for line in small.read_text(encoding="utf-8").splitlines() if not line.startswith('{"id": "broken"')]
+    ids = [
+        json.loads(line)["id"]
+        for line in small.read_text(encoding="utf-8").splitlines()
+        if not line.startswith('{"id": "broken"')
+    ]
     assert [r["id"] for r in records] == ids
     for r in records:
         assert list(r) == MESSAGE_FIELDS
@@ -62,8 +77,15 @@ def test_one_thread_record_per_conversation(reference):
     assert sum(t["messages"] for t in threads) == len(messages)
     ids = {m["id"] for m in messages}
     for t in threads:
-        assert t["recommendation"] in ("text", "text_with_care", "call", "video") and t["emotion_trend"] in ("rising", "steady", "falling")
-        assert all(set(r) == {"kind", "message", "messages", "start", "end"} and set(r["messages"]) <= ids for r in t["reasons"])
+        assert t["recommendation"] in ("text", "text_with_care", "call", "video") and t["emotion_trend"] in (
+            "rising",
+            "steady",
+            "falling",
+        )
+        assert all(
+            set(r) == {"kind", "message", "messages", "start", "end"} and set(r["messages"]) <= ids
+            for r in t["reasons"]
+        )
 
 
 def test_errors_are_listed_with_source_and_line(small, reference):
@@ -89,12 +111,16 @@ def test_no_text_unless_asked(small, tmp_path):
 
 
 def test_two_workers_write_the_same_bytes(small, reference, tmp_path):
-    run_batch(small, tmp_path / "m.jsonl", threads_path=tmp_path / "t.jsonl", errors_path=tmp_path / "e.jsonl", workers=2)
+    run_batch(
+        small, tmp_path / "m.jsonl", threads_path=tmp_path / "t.jsonl", errors_path=tmp_path / "e.jsonl", workers=2
+    )
     assert {name: (tmp_path / f"{name}.jsonl").read_bytes() for name in "mte"} == reference
 
 
 def test_exit_codes(small, tmp_path, capsys):
-    assert main(["batch", str(small), "-o", str(tmp_path / "m.jsonl"), "--workers", "1", "--quiet"]) == 1  # unreadable records
+    assert (
+        main(["batch", str(small), "-o", str(tmp_path / "m.jsonl"), "--workers", "1", "--quiet"]) == 1
+    )  # unreadable records
     clean = tmp_path / "clean.jsonl"
     clean.write_text('{"id": 1, "text": "了解です"}\n', encoding="utf-8")
     assert main(["batch", str(clean), "-o", str(tmp_path / "c.jsonl"), "--workers", "1"]) == 0
@@ -113,15 +139,30 @@ def count_lines(path: Path) -> int:
 
 
 def outputs(tmp_path: Path) -> list[str]:
-    return ["-o", str(tmp_path / "m.jsonl"), "--threads", str(tmp_path / "t.jsonl"), "--errors", str(tmp_path / "e.jsonl")]
+    return [
+        "-o",
+        str(tmp_path / "m.jsonl"),
+        "--threads",
+        str(tmp_path / "t.jsonl"),
+        "--errors",
+        str(tmp_path / "e.jsonl"),
+    ]
 
 
-@pytest.mark.parametrize("how, workers", [("SIGKILL after N lines", "2"), ("SIGTERM after N lines", "2"), ("SIGINT after a random delay", "1")])
+@pytest.mark.parametrize(
+    "how, workers",
+    [("SIGKILL after N lines", "2"), ("SIGTERM after N lines", "2"), ("SIGINT after a random delay", "1")],
+)
 def test_resume_after_a_kill_loses_and_repeats_nothing(small, reference, tmp_path, how, workers):
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)
     sig = {"SIGKILL": signal.SIGKILL, "SIGTERM": signal.SIGTERM, "SIGINT": signal.SIGINT}[how.split()[0]]
-    proc = subprocess.Popen([*CMD, str(small), *outputs(tmp_path), "--workers", workers, "--quiet"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [*CMD, str(small), *outputs(tmp_path), "--workers", workers, "--quiet"],
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     if "lines" in how:
         target, deadline = rng.randint(1, 100), time.monotonic() + 60
         while count_lines(tmp_path / "m.jsonl") < target and proc.poll() is None and time.monotonic() < deadline:
@@ -136,7 +177,12 @@ def test_resume_after_a_kill_loses_and_repeats_nothing(small, reference, tmp_pat
         assert rc in ({signal.SIGTERM: 143, signal.SIGINT: 130}[sig], 1, -sig), proc.stderr.read()
         assert stopped_at == 0 or (tmp_path / "m.jsonl").read_bytes().endswith(b"\n")  # never a half line
     proc.stderr.close()
-    done = subprocess.run([*CMD, str(small), *outputs(tmp_path), "--workers", workers, "--quiet", "--resume"], env=ENV, capture_output=True, timeout=120)
+    done = subprocess.run(
+        [*CMD, str(small), *outputs(tmp_path), "--workers", workers, "--quiet", "--resume"],
+        env=ENV,
+        capture_output=True,
+        timeout=120,
+    )
     assert done.returncode == 1, done.stderr  # 1: the input's broken lines
     got = {name: (tmp_path / f"{name}.jsonl").read_bytes() for name in "mte"}
     assert got == reference, f"seed {seed}, stopped after {stopped_at} lines"
@@ -147,7 +193,14 @@ def test_resume_cuts_a_half_written_line(small, reference, tmp_path):
     (tmp_path / "m.jsonl").write_bytes(b"".join(whole[:50]) + whole[50][:17])  # power loss mid-line
     (tmp_path / "t.jsonl").write_bytes(reference["t"][:-5])
     (tmp_path / "e.jsonl").write_bytes(b"")
-    run_batch(small, tmp_path / "m.jsonl", threads_path=tmp_path / "t.jsonl", errors_path=tmp_path / "e.jsonl", workers=1, resume=True)
+    run_batch(
+        small,
+        tmp_path / "m.jsonl",
+        threads_path=tmp_path / "t.jsonl",
+        errors_path=tmp_path / "e.jsonl",
+        workers=1,
+        resume=True,
+    )
     assert {name: (tmp_path / f"{name}.jsonl").read_bytes() for name in "mte"} == reference
 
 
@@ -162,9 +215,17 @@ def test_resume_refuses_an_output_of_another_input(small, reference, tmp_path, c
     assert "only 117 messages" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("content, kept", [
-    (b"", 0), (b'{"id": 1}\n', 1), (b'{"id": 1}\n{"id": 2', 1), (b'{"id": 1}\n{"id": 2}\n{"id"\n', 2), (b'{"id": 1}\n\x00\x00\x00', 1), (b"garbage", 0),
-])
+@pytest.mark.parametrize(
+    "content, kept",
+    [
+        (b"", 0),
+        (b'{"id": 1}\n', 1),
+        (b'{"id": 1}\n{"id": 2', 1),
+        (b'{"id": 1}\n{"id": 2}\n{"id"\n', 2),
+        (b'{"id": 1}\n\x00\x00\x00', 1),
+        (b"garbage", 0),
+    ],
+)
 def test_output_repair(tmp_path, content, kept):
     path = tmp_path / "o.jsonl"
     path.write_bytes(content)
@@ -176,7 +237,11 @@ def test_output_repair(tmp_path, content, kept):
 
 
 def test_score_rows_gives_the_batch_lines_for_spark(small, reference):
-    rows = [json.loads(line) for line in small.read_text(encoding="utf-8").splitlines() if not line.startswith('{"id": "broken"')]
+    rows = [
+        json.loads(line)
+        for line in small.read_text(encoding="utf-8").splitlines()
+        if not line.startswith('{"id": "broken"')
+    ]
     rows.insert(5, {"id": "x", "thread": rows[4]["thread"], "text": float("nan")})
     got = score_rows(rows, Options())
     assert json.loads(got.pop(5)) == {"id": "x", "error": "missing field 'text'"}
@@ -187,13 +252,42 @@ def test_chatwork_rooms_and_mbox_end_to_end(tmp_path):
     rooms = tmp_path / "rooms"
     rooms.mkdir()
     room = [
-        {"message_id": str(i), "account": {"account_id": 10 + i % 2, "name": f"u{i % 2}"}, "body": body, "send_time": t, "update_time": 0}
-        for i, (body, t) in enumerate([("例の件、どうなっていますか？", 0), ("[rp aid=10 to=5-0]確認します", 60), ("別件です", 86400)])
+        {
+            "message_id": str(i),
+            "account": {"account_id": 10 + i % 2, "name": f"u{i % 2}"},
+            "body": body,
+            "send_time": t,
+            "update_time": 0,
+        }
+        for i, (body, t) in enumerate(
+            [("例の件、どうなっていますか？", 0), ("[rp aid=10 to=5-0]確認します", 60), ("別件です", 86400)]
+        )
     ]
     (rooms / "5.json").write_text(json.dumps(room, ensure_ascii=False), encoding="utf-8")
-    assert main(["batch", str(rooms), "--me", "11", "-o", str(tmp_path / "cw.jsonl"), "--threads", str(tmp_path / "cwt.jsonl"), "--workers", "1", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "batch",
+                str(rooms),
+                "--me",
+                "11",
+                "-o",
+                str(tmp_path / "cw.jsonl"),
+                "--threads",
+                str(tmp_path / "cwt.jsonl"),
+                "--workers",
+                "1",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     records = lines((tmp_path / "cw.jsonl").read_bytes())
-    assert [(r["id"], r["thread"], r["me"]) for r in records] == [("0", "5-0", False), ("1", "5-0", True), ("2", "5-2", False)]
+    assert [(r["id"], r["thread"], r["me"]) for r in records] == [
+        ("0", "5-0", False),
+        ("1", "5-0", True),
+        ("2", "5-2", False),
+    ]
     assert [t["thread"] for t in lines((tmp_path / "cwt.jsonl").read_bytes())] == ["5-0", "5-2"]
     mbox = tmp_path / "mail.mbox"
     mbox.write_text(
@@ -201,6 +295,23 @@ def test_chatwork_rooms_and_mbox_end_to_end(tmp_path):
         "From x\nFrom: B <b@example.com>\nMessage-ID: <2@x>\nX-GM-THRID: 9\nContent-Type: text/plain; charset=nope\n\n壊れた\n",
         encoding="utf-8",
     )
-    assert main(["batch", str(mbox), "-o", str(tmp_path / "mail.jsonl"), "--errors", str(tmp_path / "err.jsonl"), "--workers", "1", "--quiet"]) == 1
-    assert [(r["id"], r["thread"], r["channel"]) for r in lines((tmp_path / "mail.jsonl").read_bytes())] == [("<1@x>", "9", "email")]
+    assert (
+        main(
+            [
+                "batch",
+                str(mbox),
+                "-o",
+                str(tmp_path / "mail.jsonl"),
+                "--errors",
+                str(tmp_path / "err.jsonl"),
+                "--workers",
+                "1",
+                "--quiet",
+            ]
+        )
+        == 1
+    )
+    assert [(r["id"], r["thread"], r["channel"]) for r in lines((tmp_path / "mail.jsonl").read_bytes())] == [
+        ("<1@x>", "9", "email")
+    ]
     assert [e["where"] for e in lines((tmp_path / "err.jsonl").read_bytes())] == ["message 2"]

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from batch_fixtures import archive
 
 from hisho_tone.batch import run_batch
-
-from batch_fixtures import archive
 
 distributed = pytest.importorskip("distributed")
 
@@ -24,8 +23,13 @@ def test_dask_engine_writes_the_same_bytes_as_local_workers(cluster, tmp_path):
         out = tmp_path / engine
         out.mkdir()
         summary = run_batch(
-            source, out / "m.jsonl", threads_path=out / "t.jsonl", errors_path=out / "e.jsonl",
-            engine=engine, scheduler=cluster.scheduler_address if engine == "dask" else None, workers=1,
+            source,
+            out / "m.jsonl",
+            threads_path=out / "t.jsonl",
+            errors_path=out / "e.jsonl",
+            engine=engine,
+            scheduler=cluster.scheduler_address if engine == "dask" else None,
+            workers=1,
         )
         assert (summary.messages, summary.errors) == (58, 2)
         written[engine] = [(out / f"{name}.jsonl").read_bytes() for name in "mte"]

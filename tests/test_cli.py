@@ -26,10 +26,21 @@ def test_check_human_output_highlights_phrases():
     assert "\033[" not in out.stdout  # no colour codes when not a terminal
 
 
-def test_check_json_matches_the_library():
-    out = run("check", "--json", "--channel", "email", "そうですか。わかりました。")
-    data = json.loads(out.stdout)
-    assert data["channel"] == "email" and data["recommendation"] in ("call", "video")
+@pytest.mark.parametrize(
+    ("text", "options"),
+    [
+        ("そうですか。わかりました。", ["--channel", "email"]),
+        ("例の件、いい感じにお願いします", ["--sensitivity", "high"]),
+        ("了解です👍 明日10時に伺います。", []),
+    ],
+)
+def test_check_json_matches_the_library(analyzer, text, options):
+    out = run("check", "--json", *options, text)
+    assert out.returncode == 0, out.stderr
+    channel = options[1] if options[:1] == ["--channel"] else "chat"
+    sensitivity = options[1] if options[:1] == ["--sensitivity"] else "normal"
+    # the CLI runs with no user configuration, as the session's analyzer fixture does
+    assert json.loads(out.stdout) == analyzer.analyze(text, channel=channel, sensitivity=sensitivity).to_dict()
 
 
 def test_check_reads_stdin():
@@ -42,7 +53,9 @@ def test_exit_code_flag():
     assert run("check", "--exit-code", "了解です👍 明日10時に伺います。").returncode == 0
 
 
-@pytest.mark.parametrize("args", [["check", "--channel", "sms", "x"], ["check", "--sensitivity", "max", "x"], ["nope"], []])
+@pytest.mark.parametrize(
+    "args", [["check", "--channel", "sms", "x"], ["check", "--sensitivity", "max", "x"], ["nope"], []]
+)
 def test_bad_arguments_exit_2_with_a_message(args):
     out = run(*args)
     assert out.returncode == 2 and out.stderr.strip()

@@ -61,3 +61,26 @@ def test_bad_config_files_name_the_problem(tmp_path, content, error):
 def test_unknown_kind_in_phrases_lists_known_kinds():
     with pytest.raises(ValueError, match="known kinds"):
         Analyzer(config=False, phrases=[{"kind": "typo", "patterns": ["x"]}])
+
+
+@pytest.mark.parametrize(
+    ("content", "names"),
+    [
+        ('disabled_kinds = ["vague_standrd"]', ["'disabled_kinds'", "vague_standrd", "known kinds", "vague_standard"]),
+        ('disabled = ["hedge"]', ["unknown key 'disabled'", "disabled_kinds, allow, phrases"]),
+    ],
+)
+def test_unknown_names_in_the_file_name_the_file_the_key_and_the_known_names(tmp_path, content, names):
+    path = tmp_path / "config.toml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        Analyzer(config=path)
+    message = str(error.value)
+    assert message.startswith(str(path))
+    for name in names:
+        assert name in message
+
+
+def test_unknown_kind_as_keyword_argument():
+    with pytest.raises(ConfigError, match=r"Analyzer\(\): 'disabled_kinds' names unknown kinds \['typo'\]"):
+        Analyzer(config=False, disabled_kinds=["typo"])

@@ -37,7 +37,7 @@ def test_no_near_duplicates_across_families():
 
 
 def test_threads_file():
-    threads = [json.loads(line) for line in (Path(DATA_DIR) / "threads.jsonl").open(encoding="utf-8")]
+    threads = [json.loads(line) for line in (Path(DATA_DIR) / "threads.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(threads) >= 150
     assert 0.4 <= sum(t["call"] for t in threads) / len(threads) <= 0.6
     assert all(2 <= len(t["messages"]) <= 15 for t in threads)

@@ -51,3 +51,8 @@ def test_readme_thread_example_output(analyzer):
         assert text in readme
     t = hisho_tone.analyze_thread(thread, draft="承知しました。修正版をお送りします。", analyzer=analyzer)
     assert repr((t.recommendation, t.rounds, [r.kind for r in t.reasons])) in readme
+
+
+def test_docs_show_the_shipped_model_id():
+    out = subprocess.run([sys.executable, str(ROOT / "tools" / "sync_model_id.py"), "--check"], capture_output=True, text=True)
+    assert out.returncode == 0, f"{out.stdout}run `python tools/sync_model_id.py` after a retrain"

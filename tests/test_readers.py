@@ -26,12 +26,21 @@ def jsonl(path: Path, rows: list) -> Path:
 
 # -- JSONL ----------------------------------------------------------------------------------------
 def test_jsonl_groups_contiguous_threads_and_reads_every_field(tmp_path):
-    path = jsonl(tmp_path / "m.jsonl", [
-        {"id": "a1", "thread": "A", "author": "田中", "time": "2026-11-20T10:00:00+09:00", "text": "例の件お願いします"},
-        {"id": "a2", "thread": "A", "author": "佐藤", "me": True, "time": 1795136400, "text": "承知しました"},
-        {"id": "b1", "room": "B", "author": "鈴木", "channel": "email", "text": "ご確認ください"},
-        {"text": "スレッドなし"},
-    ])
+    path = jsonl(
+        tmp_path / "m.jsonl",
+        [
+            {
+                "id": "a1",
+                "thread": "A",
+                "author": "田中",
+                "time": "2026-11-20T10:00:00+09:00",
+                "text": "例の件お願いします",
+            },
+            {"id": "a2", "thread": "A", "author": "佐藤", "me": True, "time": 1795136400, "text": "承知しました"},
+            {"id": "b1", "room": "B", "author": "鈴木", "channel": "email", "text": "ご確認ください"},
+            {"text": "スレッドなし"},
+        ],
+    )
     convs, errors = items(path, me="鈴木")
     assert errors == []
     assert [(c.thread, [m.id for m in c.messages]) for c in convs] == [("A", ["a1", "a2"]), ("B", ["b1"]), ("4", ["4"])]
@@ -49,13 +58,16 @@ BROKEN_LINES = [
     (b'{"id": 5, "thread": "A", "text": "x", "channel": "fax"}\n', "'channel' must be chat or email"),
     (b'{"id": 6, "thread": "A", "text": "x", "time": "yesterday"}\n', "'time' must be ISO 8601"),
     (b'{"id": 7, "thread": "A", "text": "x", "me": "maybe"}\n', "'me' must be true or false"),
-    (b'[1, 2]\n', "expected an object"),
+    (b"[1, 2]\n", "expected an object"),
 ]
 
 
 @pytest.mark.parametrize("line, reason", BROKEN_LINES)
 def test_jsonl_broken_line_is_an_error_record_and_the_run_goes_on(tmp_path, line, reason):
-    path = jsonl(tmp_path / "m.jsonl", [{"id": "ok1", "thread": "A", "text": "前"}, line, {"id": "ok2", "thread": "A", "text": "後"}])
+    path = jsonl(
+        tmp_path / "m.jsonl",
+        [{"id": "ok1", "thread": "A", "text": "前"}, line, {"id": "ok2", "thread": "A", "text": "後"}],
+    )
     convs, errors = items(path)
     assert [m.id for c in convs for m in c.messages] == ["ok1", "ok2"]
     assert len(errors) == 1 and errors[0].where == "line 2" and reason in errors[0].reason
@@ -63,9 +75,14 @@ def test_jsonl_broken_line_is_an_error_record_and_the_run_goes_on(tmp_path, line
 
 
 def test_jsonl_thread_that_comes_back_is_reported_and_read_separately(tmp_path):
-    path = jsonl(tmp_path / "m.jsonl", [
-        {"id": 1, "thread": "A", "text": "a"}, {"id": 2, "thread": "B", "text": "b"}, {"id": 3, "thread": "A", "text": "c"},
-    ])
+    path = jsonl(
+        tmp_path / "m.jsonl",
+        [
+            {"id": 1, "thread": "A", "text": "a"},
+            {"id": 2, "thread": "B", "text": "b"},
+            {"id": 3, "thread": "A", "text": "c"},
+        ],
+    )
     convs, errors = items(path)
     assert [(c.thread, len(c.messages)) for c in convs] == [("A", 1), ("B", 1), ("A", 1)]
     assert len(errors) == 1 and "sort the input by thread" in errors[0].reason and errors[0].where == "message 3"
@@ -83,7 +100,7 @@ def test_csv_reads_rows_and_reports_bad_ones(tmp_path):
     path = tmp_path / "m.csv"
     path.write_bytes(
         "id,thread,author,me,time,text\n"
-        "1,A,田中,false,2026-11-20 10:00,\"改行を\n含む本文\"\n"
+        '1,A,田中,false,2026-11-20 10:00,"改行を\n含む本文"\n'
         "2,A,佐藤,true,,承知しました\n".encode()
         + b"3,A,x,false,,\x82\xa0\n"  # Shift_JIS
         + "4,A,x,false,,本文,余計な列\n5,A,x,perhaps,,本文\n6,B,y,,,最後\n".encode()
@@ -107,7 +124,13 @@ def test_csv_without_a_text_column_is_one_error(tmp_path):
 
 # -- Chatwork -------------------------------------------------------------------------------------
 def cw(mid: int, aid: int, body: str, t: int, name: str = "") -> dict:
-    return {"message_id": str(mid), "account": {"account_id": aid, "name": name or f"user{aid}"}, "body": body, "send_time": t, "update_time": 0}
+    return {
+        "message_id": str(mid),
+        "account": {"account_id": aid, "name": name or f"user{aid}"},
+        "body": body,
+        "send_time": t,
+        "update_time": 0,
+    }
 
 
 H = 3600
@@ -128,7 +151,10 @@ def test_chatwork_splits_rooms_by_silence_unless_a_reply_or_quote_bridges_it(tmp
     convs, errors = items(tmp_path, me="20")
     assert errors == []
     assert [(c.thread, [m.id for m in c.messages]) for c in convs] == [
-        ("7-9", ["9"]), ("55-1", ["1", "2"]), ("55-3", ["3", "4", "5"]), ("55-6", ["6"]),
+        ("7-9", ["9"]),
+        ("55-1", ["1", "2"]),
+        ("55-3", ["3", "4", "5"]),
+        ("55-6", ["6"]),
     ]
     assert [m.me for m in convs[1].messages] == [False, True]
     assert all(m.thread == c.thread for c in convs for m in c.messages)
@@ -148,8 +174,15 @@ def test_chatwork_broken_files_keep_what_can_be_read(tmp_path):
     good = [cw(1, 10, "一つ目", 0), cw(2, 20, "二つ目", 60)]
     text = json.dumps(good + [cw(3, 10, "三つ目", 120)], ensure_ascii=False)
     (tmp_path / "1.json").write_text(text[: text.rindex("三つ目") + 2], encoding="utf-8")  # cut short
-    (tmp_path / "2.json").write_bytes(b'[{"message_id": "1", "account": {"account_id": 1}, "body": "\x82\xa0", "send_time": 0}]')
-    missing = [{"message_id": "7", "account": {"account_id": 1}, "send_time": 0}, {"body": "x", "send_time": 0}, cw(9, 1, "ok", 0), "junk"]
+    (tmp_path / "2.json").write_bytes(
+        b'[{"message_id": "1", "account": {"account_id": 1}, "body": "\x82\xa0", "send_time": 0}]'
+    )
+    missing = [
+        {"message_id": "7", "account": {"account_id": 1}, "send_time": 0},
+        {"body": "x", "send_time": 0},
+        cw(9, 1, "ok", 0),
+        "junk",
+    ]
     (tmp_path / "3.json").write_text(json.dumps(missing), encoding="utf-8")
     (tmp_path / "4.json").write_text('{"messages": []}', encoding="utf-8")
     (tmp_path / "5.json").write_text("", encoding="utf-8")
@@ -179,7 +212,15 @@ def test_json_array_reports_invalid_json_without_reading_it_all():
 
 
 # -- Gmail mbox -----------------------------------------------------------------------------------
-def mail(thrid: str | None, msgid: str, sender: str, body: str, date: str, extra: str = "", ctype: str = "text/plain; charset=utf-8") -> str:
+def mail(
+    thrid: str | None,
+    msgid: str,
+    sender: str,
+    body: str,
+    date: str,
+    extra: str = "",
+    ctype: str = "text/plain; charset=utf-8",
+) -> str:
     head = f"From 1@xxx Mon Nov 20 10:00:00 +0000 2026\nFrom: {sender}\nTo: x@example.com\nMessage-ID: <{msgid}>\nDate: {date}\nSubject: s\n"
     if thrid:
         head += f"X-GM-THRID: {thrid}\n"
@@ -191,22 +232,60 @@ BROKEN_PART = "--b\nContent-Type: text/plain; charset=x-unknown-charset\n\n本�
 
 def test_mbox_threads_by_gm_thrid_then_references(tmp_path):
     html = "<html><head><style>p{}</style></head><body><p>ご確認ください。</p><blockquote>以前の&amp;引用</blockquote></body></html>"
-    text = "".join([
-        mail("T1", "a@x", "田中 <tanaka@example.com>", "例の件、どうなりましたか", "Fri, 20 Nov 2026 10:00:00 +0900"),
-        mail("T2", "b@x", "Sato <sato@example.com>", html, "Fri, 20 Nov 2026 11:00:00 +0900", ctype="text/html; charset=utf-8"),
-        mail("T1", "c@x", "Me <ME@example.com>", "確認します\n>From the archive", "Fri, 20 Nov 2026 12:00:00 +0900"),
-        mail("T1", "d@x", "田中 <tanaka@example.com>", BROKEN_PART, "Fri, 20 Nov 2026 13:00:00 +0900", ctype='multipart/alternative; boundary="b"'),
-        mail(None, "e@x", "Old <o@example.com>", "最初", "Thu, 19 Nov 2026 09:00:00 +0900"),
-        mail(None, "f@x", "Me <me@example.com>", "返信", "Thu, 19 Nov 2026 10:00:00 +0900", extra="In-Reply-To: <e@x>\n"),
-        mail(None, "g@x", "Old <o@example.com>", "再返信", "Thu, 19 Nov 2026 11:00:00 +0900", extra="References: <e@x> <f@x>\n"),
-    ])
+    text = "".join(
+        [
+            mail(
+                "T1", "a@x", "田中 <tanaka@example.com>", "例の件、どうなりましたか", "Fri, 20 Nov 2026 10:00:00 +0900"
+            ),
+            mail(
+                "T2",
+                "b@x",
+                "Sato <sato@example.com>",
+                html,
+                "Fri, 20 Nov 2026 11:00:00 +0900",
+                ctype="text/html; charset=utf-8",
+            ),
+            mail(
+                "T1", "c@x", "Me <ME@example.com>", "確認します\n>From the archive", "Fri, 20 Nov 2026 12:00:00 +0900"
+            ),
+            mail(
+                "T1",
+                "d@x",
+                "田中 <tanaka@example.com>",
+                BROKEN_PART,
+                "Fri, 20 Nov 2026 13:00:00 +0900",
+                ctype='multipart/alternative; boundary="b"',
+            ),
+            mail(None, "e@x", "Old <o@example.com>", "最初", "Thu, 19 Nov 2026 09:00:00 +0900"),
+            mail(
+                None,
+                "f@x",
+                "Me <me@example.com>",
+                "返信",
+                "Thu, 19 Nov 2026 10:00:00 +0900",
+                extra="In-Reply-To: <e@x>\n",
+            ),
+            mail(
+                None,
+                "g@x",
+                "Old <o@example.com>",
+                "再返信",
+                "Thu, 19 Nov 2026 11:00:00 +0900",
+                extra="References: <e@x> <f@x>\n",
+            ),
+        ]
+    )
     path = tmp_path / "All mail.mbox"
     path.write_text(text, encoding="utf-8")
     convs, errors = items(path, me="me@example.com")
     assert [(c.thread, [m.id for m in c.messages]) for c in convs] == [
-        ("T1", ["<a@x>", "<c@x>"]), ("T2", ["<b@x>"]), ("<e@x>", ["<e@x>", "<f@x>", "<g@x>"]),
+        ("T1", ["<a@x>", "<c@x>"]),
+        ("T2", ["<b@x>"]),
+        ("<e@x>", ["<e@x>", "<f@x>", "<g@x>"]),
     ]
-    assert [(e.where, e.reason) for e in errors] == [("message 4", "no readable text part (unknown charset 'x-unknown-charset')")]
+    assert [(e.where, e.reason) for e in errors] == [
+        ("message 4", "no readable text part (unknown charset 'x-unknown-charset')")
+    ]
     t1 = convs[0].messages
     assert t1[0].author == "田中" and not t1[0].me and t1[1].me and t1[1].channel == "email"
     assert t1[1].text.strip() == "確認します\nFrom the archive"
@@ -221,9 +300,18 @@ def test_mbox_that_is_not_an_mbox_is_a_clear_error(tmp_path):
         list(readers.read(path))
 
 
-@pytest.mark.parametrize("name, content, fmt", [
-    ("a.jsonl", "{}", "jsonl"), ("a.json", '{"text": "x"}', "jsonl"), ("55.json", " [{}]", "chatwork"), ("a.csv", "text\n", "csv"), ("a.mbox", "", "mbox"), ("noext", "From x\n", "mbox"), ("noext2", '{"text": 1}', "jsonl"),
-])
+@pytest.mark.parametrize(
+    "name, content, fmt",
+    [
+        ("a.jsonl", "{}", "jsonl"),
+        ("a.json", '{"text": "x"}', "jsonl"),
+        ("55.json", " [{}]", "chatwork"),
+        ("a.csv", "text\n", "csv"),
+        ("a.mbox", "", "mbox"),
+        ("noext", "From x\n", "mbox"),
+        ("noext2", '{"text": 1}', "jsonl"),
+    ],
+)
 def test_format_is_detected(tmp_path, name, content, fmt):
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")

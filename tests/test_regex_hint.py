@@ -24,7 +24,7 @@ def _data_patterns() -> list[str]:
 
 
 def _texts() -> list[str]:
-    rows = [json.loads(line) for f in sorted((ROOT / "models" / "data").glob("messages_*.jsonl")) for line in f.open(encoding="utf-8")]
+    rows = [json.loads(line) for f in sorted((ROOT / "models" / "data").glob("messages_*.jsonl")) for line in f.read_text(encoding="utf-8").splitlines()]
     texts = [r["text"] for r in rows[::3]]
     rnd = random.Random(20261126)
     alphabet = "0123456789/:-.,年月日時分半午前後明今来週本円%件あいうかなでしてはのにも！？!?…・。、 \n（）()ですますか😊wわけない"
@@ -65,7 +65,7 @@ def test_the_regex_gate_never_skips_a_pattern_that_matches():
 
 def _real_texts() -> list[dict]:
     path = ROOT / "models" / "data" / "real" / "real_sentences.jsonl"
-    return [json.loads(line) for line in path.open(encoding="utf-8")]
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 @pytest.mark.parametrize(

@@ -14,29 +14,68 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from report_fixtures import TENSE_CLIENT, build, ping_pong_threads, write_demo
 
 from hisho_tone.cli import main
 from hisho_tone.report.aggregate import Settings, aggregate
-from report_fixtures import TENSE_CLIENT, build, ping_pong_threads, write_demo
 
 JST = timezone(timedelta(hours=9))
 MONDAY = datetime(2026, 9, 7, 10, tzinfo=JST)
 
 
 # -- aggregation over hand-made batch lines ----------------------------------------------------
-def msg(ident: str, thread: str, author: str, week: int, *, me: bool = False, weight: float = 0.0, rec: str = "text", reasons: tuple = (), text: str = "本文") -> dict[str, Any]:
+def msg(
+    ident: str,
+    thread: str,
+    author: str,
+    week: int,
+    *,
+    me: bool = False,
+    weight: float = 0.0,
+    rec: str = "text",
+    reasons: tuple = (),
+    text: str = "本文",
+) -> dict[str, Any]:
     return {
-        "id": ident, "thread": thread, "author": author, "me": me, "time": (MONDAY + timedelta(weeks=week, hours=int(ident[1:]) % 8)).timestamp(),
-        "channel": "chat", "recommendation": rec, "call_probability": 0.9 if rec == "call" else 0.1, "ambiguity": 0.1, "emotional_weight": weight,
-        "reasons": [{"kind": k, "category": "emotion", "start": 0, "end": len(text), "surface": text} for k in reasons], "text": text,
+        "id": ident,
+        "thread": thread,
+        "author": author,
+        "me": me,
+        "time": (MONDAY + timedelta(weeks=week, hours=int(ident[1:]) % 8)).timestamp(),
+        "channel": "chat",
+        "recommendation": rec,
+        "call_probability": 0.9 if rec == "call" else 0.1,
+        "ambiguity": 0.1,
+        "emotional_weight": weight,
+        "reasons": [{"kind": k, "category": "emotion", "start": 0, "end": len(text), "surface": text} for k in reasons],
+        "text": text,
     }
 
 
-def thread_line(thread: str, records: list[dict[str, Any]], rec: str = "text", *, rounds: int = 1, reasons: tuple = (), due: str | None = None) -> dict[str, Any]:
+def thread_line(
+    thread: str,
+    records: list[dict[str, Any]],
+    rec: str = "text",
+    *,
+    rounds: int = 1,
+    reasons: tuple = (),
+    due: str | None = None,
+) -> dict[str, Any]:
     return {
-        "thread": thread, "first_id": records[0]["id"], "last_id": records[-1]["id"], "messages": len(records), "recommendation": rec,
-        "call_probability": 0.9 if rec == "call" else 0.1, "rounds": rounds, "emotion_trend": "steady", "unanswered_questions": [],
-        "reasons": [{"kind": k, "message": m, "messages": [m], "start": 0, "end": 2, "surface": "また"} for k, m in reasons], "truncated": False, "call_due": due,
+        "thread": thread,
+        "first_id": records[0]["id"],
+        "last_id": records[-1]["id"],
+        "messages": len(records),
+        "recommendation": rec,
+        "call_probability": 0.9 if rec == "call" else 0.1,
+        "rounds": rounds,
+        "emotion_trend": "steady",
+        "unanswered_questions": [],
+        "reasons": [
+            {"kind": k, "message": m, "messages": [m], "start": 0, "end": 2, "surface": "また"} for k, m in reasons
+        ],
+        "truncated": False,
+        "call_due": due,
     }
 
 
@@ -60,12 +99,40 @@ def archive(tense_weeks: int = 4) -> list[tuple[dict[str, Any], list[dict[str, A
             n += 3
             thread = f"{client}-{week}"
             records = [
-                msg(ids[0], thread, client, week, weight=0.8 if late else 0.1, reasons=("repetition_complaint",) if late else (), text="何度もお伝えしていますが" if late else "資料をお送りします"),
+                msg(
+                    ids[0],
+                    thread,
+                    client,
+                    week,
+                    weight=0.8 if late else 0.1,
+                    reasons=("repetition_complaint",) if late else (),
+                    text="何度もお伝えしていますが" if late else "資料をお送りします",
+                ),
                 msg(ids[1], thread, "佐藤", week, me=True, weight=0.1, text="承知しました"),
-                msg(ids[2], thread, client, week, weight=0.7 if late else 0.0, reasons=("curt_reply",) if late else (), text="そうですか。" if late else "ありがとうございます"),
+                msg(
+                    ids[2],
+                    thread,
+                    client,
+                    week,
+                    weight=0.7 if late else 0.0,
+                    reasons=("curt_reply",) if late else (),
+                    text="そうですか。" if late else "ありがとうございます",
+                ),
             ]
             rec = "call" if late else "text"
-            out.append((thread_line(thread, records, rec, rounds=3 if late else 1, reasons=(("repeated_request", ids[2]),) if late else (), due=ids[2] if late else None), records))
+            out.append(
+                (
+                    thread_line(
+                        thread,
+                        records,
+                        rec,
+                        rounds=3 if late else 1,
+                        reasons=(("repeated_request", ids[2]),) if late else (),
+                        due=ids[2] if late else None,
+                    ),
+                    records,
+                )
+            )
     return out
 
 
@@ -155,7 +222,9 @@ def test_demo_report_flags_the_tense_client_and_the_ping_pong(demo):
     for thread in ping_pong_threads(records):
         assert calls[thread]["call_due"] is not None and calls[thread]["rounds"] >= 3
     page = html.read_text(encoding="utf-8")
-    assert not re.search(r"""(?:src|href|action)\s*=\s*["'](?!#)|url\((?!#)|@import""", page)  # nothing to fetch: no link, no resource
+    assert not re.search(
+        r"""(?:src|href|action)\s*=\s*["'](?!#)|url\((?!#)|@import""", page
+    )  # nothing to fetch: no link, no resource
 
 
 def test_page_shows_at_most_one_excerpt_per_conversation(demo):
@@ -174,24 +243,61 @@ def test_redacted_report_contains_no_message_text(demo, tmp_path):
     assert found == []
     pieces = {p for r in records for p in re.split(r"[。、！？\n]", r["text"]) if len(p) >= 6}
     assert [p for p in pieces if p in outputs] == []
-    assert summary["call_threads"] and all("excerpt" not in c["call_due"] for c in summary["call_threads"] if c["call_due"])
+    assert summary["call_threads"] and all(
+        "excerpt" not in c["call_due"] for c in summary["call_threads"] if c["call_due"]
+    )
 
 
 def test_cli_since_until_and_exit_status(demo, tmp_path):
     _, tmp, _, _ = demo
     out = tmp_path / "s.json"
-    assert main(["report", str(tmp / "archive.jsonl"), "--json", str(out), "--since", "2026-10-01", "--until", "2026-11-01", "--workers", "1", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "report",
+                str(tmp / "archive.jsonl"),
+                "--json",
+                str(out),
+                "--since",
+                "2026-10-01",
+                "--until",
+                "2026-11-01",
+                "--workers",
+                "1",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     summary = json.loads(out.read_text(encoding="utf-8"))
     assert summary["overview"]["first_time"] >= "2026-10-01" and summary["overview"]["last_time"] < "2026-11-01"
-    assert main(["report", str(tmp / "archive.jsonl"), "--since", "2026-11-01", "--until", "2026-10-01", "--json", str(out), "--quiet"]) == 2
+    assert (
+        main(
+            [
+                "report",
+                str(tmp / "archive.jsonl"),
+                "--since",
+                "2026-11-01",
+                "--until",
+                "2026-10-01",
+                "--json",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 2
+    )
     assert main(["report", str(tmp / "archive.jsonl"), "--quiet"]) == 2  # nowhere to write
-    assert main(["report", str(tmp / "archive.jsonl"), "--json", str(out), "--timezone", "Mars/Olympus", "--quiet"]) == 2
+    assert (
+        main(["report", str(tmp / "archive.jsonl"), "--json", str(out), "--timezone", "Mars/Olympus", "--quiet"]) == 2
+    )
 
 
 def test_call_due_is_the_first_prefix_that_says_call(analyzer):
+    from report_fixtures import demo_module
+
     from hisho_tone.report.due import CALL, call_due
     from hisho_tone.thread import analyze_thread
-    from report_fixtures import demo_module
 
     script = demo_module().PING_PONG[0]
     messages = [{"author": "中村" if who == "c" else "佐藤", "text": text, "me": who == "t"} for who, text in script]

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import hisho_tone
-from server_fixtures import DRAFT, MARKER, app, client, make_app, shared_analyzer  # noqa: F401 (fixtures)
+
+from server_fixtures import DRAFT, MARKER, make_app, shared_analyzer
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -6,7 +6,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from hisho_tone_server import create_app, settings
-from server_fixtures import DRAFT, EXTENSION_ORIGIN, app, client, make_app, shared_analyzer  # noqa: F401 (fixtures)
+
+from server_fixtures import DRAFT, EXTENSION_ORIGIN, make_app, shared_analyzer
 
 # ---- Host ------------------------------------------------------------------------------------
 

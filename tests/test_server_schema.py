@@ -8,6 +8,7 @@ no request may produce a 5xx.
 from __future__ import annotations
 
 import schemathesis
+
 from server_fixtures import make_app
 
 CONFIG = schemathesis.Config.from_dict(

@@ -16,6 +16,7 @@ import pytest
 
 from hisho_tone_server import run
 from hisho_tone_server.serve import check_bind, url_for
+
 from server_fixtures import DRAFT, EXTENSION_ORIGIN, MARKER, ServerProcess, clean_env, start_server
 
 pytestmark = pytest.mark.slow
@@ -115,14 +116,14 @@ def test_oversized_bodies_get_json_413(server: ServerProcess) -> None:
     assert headers["content-type"].startswith("application/json")
     assert json.loads(body)["error"]["code"] == "body_too_large"
     # Past waitress's own cap, refused from the headers alone (the body is never read).
-    head = f"POST /v1/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n"
+    head = "POST /v1/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n"
     status_line, _, rest = raw_exchange(server.port, head.encode()).partition(b"\r\n")
     assert status_line.startswith(b"HTTP/1.1 413")
     assert json.loads(rest.partition(b"\r\n\r\n")[2])["error"]["code"] == "body_too_large"
 
 
 def test_malformed_http_gets_json_400(server: ServerProcess) -> None:
-    head = f"POST /v1/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"
+    head = "POST /v1/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"
     answer = raw_exchange(server.port, head.encode())
     status_line, _, rest = answer.partition(b"\r\n")
     assert status_line.startswith(b"HTTP/1.1 400")

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 import hisho_tone
 from hisho_tone_server import settings as server_settings
-from server_fixtures import EXTENSION_ORIGIN, MARKER, app, client, make_app, shared_analyzer  # noqa: F401 (fixtures)
+
+from server_fixtures import EXTENSION_ORIGIN, MARKER, make_app, shared_analyzer
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -70,6 +71,38 @@ def test_without_thread_the_answer_is_unchanged(client: FlaskClient) -> None:
     body = client.post("/v1/analyze", json={"text": HARMLESS}).get_json()
     assert "thread" not in body
     assert body == shared_analyzer().analyze(HARMLESS).to_dict()
+
+
+def test_typing_in_a_thread_analyses_only_the_draft(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The draft is analysed once per request; messages already seen come from the app's cache."""
+    analyzer = hisho_tone.Analyzer(config=False)
+    client = make_app(ANALYZER=analyzer).test_client()
+    seen: list[str] = []
+    inspect = analyzer.inspect
+    monkeypatch.setattr(analyzer, "inspect", lambda text, channel="chat": seen.append(text) or inspect(text, channel))
+    first = client.post("/v1/analyze", json={"text": HARMLESS, "thread": PING_PONG}).get_json()
+    assert sorted(seen) == sorted([m["text"] for m in PING_PONG] + [HARMLESS])  # each once, the draft included
+    seen.clear()
+    for draft in ("承知", "承知しました", HARMLESS):
+        body = client.post("/v1/analyze", json={"text": draft, "thread": PING_PONG}).get_json()
+        assert body["thread"]["per_message"] == first["thread"]["per_message"]
+    assert seen == ["承知", "承知しました", HARMLESS]  # one analysis per keystroke: the draft's
+    assert body == first
+    assert body["thread"] == library_thread(PING_PONG, HARMLESS)
+    # another sensitivity is another verdict for the same messages: read again, then cached too
+    client.post("/v1/analyze", json={"text": HARMLESS, "thread": PING_PONG, "sensitivity": "high"})
+    assert len(seen) == 3 + len(PING_PONG) + 1
+
+
+def test_the_message_cache_is_bounded_by_characters() -> None:
+    analyzer = shared_analyzer()
+    cache = hisho_tone.thread.MessageCache(analyzer, max_chars=50)
+    for i in range(40):
+        cache.read(f"{i}件目の資料をお送りします。", "chat", "normal")
+    assert cache._cache.used <= 50
+    assert cache._cache.entries() <= 2 * 50 // len("0件目の資料をお送りします。") + 2
+    with pytest.raises(ValueError, match="another Analyzer"):
+        hisho_tone.analyze_thread(PING_PONG, analyzer=hisho_tone.Analyzer(config=False, model=None), cache=cache)
 
 
 def test_ping_pong_makes_a_harmless_draft_a_call(client: FlaskClient) -> None:

@@ -181,3 +181,20 @@ def test_a_thread_verdict_above_the_drafts_always_has_a_thread_reason():
         floor = advice.draft.recommendation if advice.draft else "text"
         if order.index(advice.recommendation) > order.index(floor):
             assert advice.reasons, t["id"]
+
+
+def test_one_thread_limit_the_latest_messages_are_analysed(analyzer):
+    from hisho_tone.thread import MAX_MESSAGES
+
+    thread = [{"author": "田中" if i % 2 else "佐藤", "text": f"{i}件目の資料をお送りします。"} for i in range(MAX_MESSAGES + 10)]
+    advice = analyze_thread(thread, analyzer=analyzer)
+    assert advice.truncated and len(advice.per_message) == MAX_MESSAGES
+    assert not analyze_thread(thread[-MAX_MESSAGES:], analyzer=analyzer).truncated
+
+
+def test_bad_options_are_refused_alike_by_analyze_and_analyze_thread(analyzer):
+    for call in (lambda **kw: analyzer.analyze("了解です", **kw), lambda **kw: analyze_thread([], analyzer=analyzer, **kw)):
+        with pytest.raises(ValueError, match="channel must be one of chat, email, not 'sms'"):
+            call(channel="sms")
+        with pytest.raises(ValueError, match="sensitivity must be one of low, normal, high, not 'max'"):
+            call(sensitivity="max")

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import sysconfig
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,16 @@ def test_wheel_installs_and_runs(tmp_path):
         check=True, capture_output=True, timeout=300,
     )
     (wheel,) = dist.glob("hisho_tone-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    for data_file in (
+        "hisho_tone_server/openapi.json",
+        "hisho_tone_server/static/index.html",
+        "hisho_tone_server/static/playground.js",
+        "hisho_tone_server/static/playground.css",
+        "hisho_tone_models/model.json",
+    ):
+        assert data_file in names, f"{data_file} is missing from the wheel"
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)
     py = env_dir / "bin" / "python"

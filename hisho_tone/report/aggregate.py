@@ -44,7 +44,9 @@ class _Counterpart:
     messages: int = 0
     conversations: int = 0
     call_conversations: int = 0
-    weekly_weight: dict[str, list[float]] = field(default_factory=lambda: defaultdict(lambda: [0.0, 0]))  # week → [sum, n]
+    weekly_weight: dict[str, list[float]] = field(
+        default_factory=lambda: defaultdict(lambda: [0.0, 0])
+    )  # week → [sum, n]
     weekly_curt: Counter = field(default_factory=Counter)
     weekly_repeated: Counter = field(default_factory=Counter)
     evidence: deque = field(default_factory=lambda: deque(maxlen=40))
@@ -161,7 +163,11 @@ def aggregate(messages_path: str, threads_path: str, settings: Settings, errors:
             if r["emotional_weight"] >= 0.5 and r["reasons"]:
                 _evidence(party, "emotion", r, r["reasons"][0], week, clock, settings)
         for reason in thread["reasons"]:
-            if reason["kind"] == "repeated_request" and reason.get("message") in by_id and not by_id[reason["message"]]["me"]:
+            if (
+                reason["kind"] == "repeated_request"
+                and reason.get("message") in by_id
+                and not by_id[reason["message"]]["me"]
+            ):
                 r = by_id[reason["message"]]
                 if not any(e["message"] == r["id"] and e["kind"] == "repeated_request" for e in party.evidence):
                     _evidence(party, "repeated_request", r, reason, clock.week(r["time"]), clock, settings)
@@ -176,13 +182,21 @@ def aggregate(messages_path: str, threads_path: str, settings: Settings, errors:
     recent = _recent_weeks(weeks, settings.recent_weeks)
     counterparts = [_counterpart_summary(name, p, recent) for name, p in parties.items()]
     counterparts.sort(key=lambda c: (-c["messages"], c["name"]))
-    warnings = sorted((c["warning"] | {"counterpart": c["name"]} for c in counterparts if c["warning"]["signals"]), key=lambda w: (-len(w["signals"]), -(w["rise"] or 0), w["counterpart"]))
+    warnings = sorted(
+        (c["warning"] | {"counterpart": c["name"]} for c in counterparts if c["warning"]["signals"]),
+        key=lambda w: (-len(w["signals"]), -(w["rise"] or 0), w["counterpart"]),
+    )
     call_threads.sort(key=lambda c: (-c["cost"], c["thread"]))
     months = sorted({m for counts in kind_months.values() for m in counts})
     week_list = sorted(weeks)
     summary: dict[str, Any] = {
         "format": "hisho-tone-report/1",
-        "settings": {"redact": settings.redact, "by_author": settings.by_author, "timezone": settings.timezone, "recent_weeks": settings.recent_weeks},
+        "settings": {
+            "redact": settings.redact,
+            "by_author": settings.by_author,
+            "timezone": settings.timezone,
+            "recent_weeks": settings.recent_weeks,
+        },
         "overview": {
             "messages": totals["messages"],
             "conversations": totals["conversations"],
@@ -192,23 +206,46 @@ def aggregate(messages_path: str, threads_path: str, settings: Settings, errors:
             "first_time": clock.iso(first_time),
             "last_time": clock.iso(last_time),
         },
-        "weeks": [{"week": w, "messages": weeks[w]["messages"], "conversations": weeks[w]["conversations"], "call_conversations": weeks[w]["call_conversations"], "call_share": _share(weeks[w]["call_conversations"], weeks[w]["conversations"])} for w in week_list],
+        "weeks": [
+            {
+                "week": w,
+                "messages": weeks[w]["messages"],
+                "conversations": weeks[w]["conversations"],
+                "call_conversations": weeks[w]["call_conversations"],
+                "call_share": _share(weeks[w]["call_conversations"], weeks[w]["conversations"]),
+            }
+            for w in week_list
+        ],
         "call_threads": call_threads,
         "counterparts": [{k: v for k, v in c.items() if k != "warning"} for c in counterparts],
         "early_warning": warnings,
         "reasons": {
             "months": months,
             "kinds": [
-                {"kind": k, "label": label(k), "count": n, "conversations": kind_conversations[k], "monthly": [kind_months[k][m] for m in months], "trend": _trend([kind_months[k][m] for m in months])}
+                {
+                    "kind": k,
+                    "label": label(k),
+                    "count": n,
+                    "conversations": kind_conversations[k],
+                    "monthly": [kind_months[k][m] for m in months],
+                    "trend": _trend([kind_months[k][m] for m in months]),
+                }
                 for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
             ],
         },
     }
     if settings.by_author:
         summary["authors"] = [
-            {"author": a, "messages": c["messages"], "call_messages": c["call_messages"], "call_message_share": _share(c["call_messages"], c["messages"]),
-             "conversations": c["conversations"], "call_conversations": c["call_conversations"], "call_conversation_share": _share(c["call_conversations"], c["conversations"]),
-             "top_reasons": [{"kind": k, "label": label(k), "count": n} for k, n in author_kinds[a].most_common(3)]}
+            {
+                "author": a,
+                "messages": c["messages"],
+                "call_messages": c["call_messages"],
+                "call_message_share": _share(c["call_messages"], c["messages"]),
+                "conversations": c["conversations"],
+                "call_conversations": c["call_conversations"],
+                "call_conversation_share": _share(c["call_conversations"], c["conversations"]),
+                "top_reasons": [{"kind": k, "label": label(k), "count": n} for k, n in author_kinds[a].most_common(3)],
+            }
             for a, c in sorted(authors.items(), key=lambda ac: (-ac[1]["messages"], ac[0]))
         ]
     return summary
@@ -225,8 +262,23 @@ def _phrase(record: dict[str, Any], reason: dict[str, Any]) -> str | None:
     return _short(surface, PHRASE_CHARS) if isinstance(surface, str) and surface else None
 
 
-def _evidence(party: _Counterpart, kind: str, record: dict[str, Any], reason: dict[str, Any], week: str | None, clock: _Clock, settings: Settings) -> None:
-    item = {"kind": kind, "message": record["id"], "thread": record["thread"], "time": clock.iso(record["time"]), "week": week, "emotional_weight": record["emotional_weight"]}
+def _evidence(
+    party: _Counterpart,
+    kind: str,
+    record: dict[str, Any],
+    reason: dict[str, Any],
+    week: str | None,
+    clock: _Clock,
+    settings: Settings,
+) -> None:
+    item = {
+        "kind": kind,
+        "message": record["id"],
+        "thread": record["thread"],
+        "time": clock.iso(record["time"]),
+        "week": week,
+        "emotional_weight": record["emotional_weight"],
+    }
     if not settings.redact:
         item["phrase"] = _phrase(record, reason)
     if kind == "curt_reply" and week:
@@ -236,7 +288,13 @@ def _evidence(party: _Counterpart, kind: str, record: dict[str, Any], reason: di
     party.evidence.append(item)
 
 
-def _count_reasons(thread: dict[str, Any], records: list[dict[str, Any]], kinds: Counter, kind_months: dict[str, Counter], clock: _Clock) -> set[str]:
+def _count_reasons(
+    thread: dict[str, Any],
+    records: list[dict[str, Any]],
+    kinds: Counter,
+    kind_months: dict[str, Counter],
+    clock: _Clock,
+) -> set[str]:
     """Count the reasons of a call-worthy conversation: its messages' and the thread's own."""
     seen: set[str] = set()
     for r in records:
@@ -255,7 +313,9 @@ def _count_reasons(thread: dict[str, Any], records: list[dict[str, Any]], kinds:
     return seen
 
 
-def _call_thread(thread: dict[str, Any], records: list[dict[str, Any]], counterpart: str, clock: _Clock, settings: Settings) -> dict[str, Any]:
+def _call_thread(
+    thread: dict[str, Any], records: list[dict[str, Any]], counterpart: str, clock: _Clock, settings: Settings
+) -> dict[str, Any]:
     """One conversation that should have been a call: its cost, the moment a call was due, its reasons, its end."""
     times = [r["time"] for r in records if r["time"] is not None]
     days_open = round((times[-1] - times[0]) / 86400, 1) if len(times) > 1 else 0.0
@@ -269,7 +329,13 @@ def _call_thread(thread: dict[str, Any], records: list[dict[str, Any]], counterp
     due = None
     if due_index is not None:
         r = records[due_index]
-        due = {"message": r["id"], "index": due_index, "of": len(records), "time": clock.iso(r["time"]), "author_is_me": r["me"]}
+        due = {
+            "message": r["id"],
+            "index": due_index,
+            "of": len(records),
+            "time": clock.iso(r["time"]),
+            "author_is_me": r["me"],
+        }
         if not settings.redact:
             due["excerpt"] = _excerpt(r)
     counts: Counter = Counter()
@@ -326,7 +392,16 @@ def _recent_weeks(weeks: dict[str, Counter], n: int) -> list[str]:
 
 
 def _counterpart_summary(name: str, p: _Counterpart, recent: list[str]) -> dict[str, Any]:
-    weekly = [{"week": w, "messages": int(p.weekly_weight[w][1]), "emotional_weight": round(p.weekly_weight[w][0] / p.weekly_weight[w][1], 3), "curt_replies": p.weekly_curt[w], "repeated_requests": p.weekly_repeated[w]} for w in sorted(p.weekly_weight)]
+    weekly = [
+        {
+            "week": w,
+            "messages": int(p.weekly_weight[w][1]),
+            "emotional_weight": round(p.weekly_weight[w][0] / p.weekly_weight[w][1], 3),
+            "curt_replies": p.weekly_curt[w],
+            "repeated_requests": p.weekly_repeated[w],
+        }
+        for w in sorted(p.weekly_weight)
+    ]
     recent_set = set(recent)
     now = [(s, n) for w, (s, n) in p.weekly_weight.items() if w in recent_set]
     before = [(s, n) for w, (s, n) in p.weekly_weight.items() if recent and w < recent[0]]
@@ -338,14 +413,26 @@ def _counterpart_summary(name: str, p: _Counterpart, recent: list[str]) -> dict[
     curt_before = sum(c for w, c in p.weekly_curt.items() if w not in recent_set)
     repeated_now = sum(p.weekly_repeated[w] for w in recent)
     signals = []
-    if rise is not None and n_now >= MIN_MESSAGES and n_before >= MIN_MESSAGES and rise >= RISE and mean_now >= RISE_FLOOR:
+    if (
+        rise is not None
+        and n_now >= MIN_MESSAGES
+        and n_before >= MIN_MESSAGES
+        and rise >= RISE
+        and mean_now >= RISE_FLOOR
+    ):
         signals.append("rising_emotion")
     if curt_now >= CURT and curt_now / max(n_now, 1) > curt_before / max(n_before, 1):
         signals.append("curt_replies")
     if repeated_now >= REPEATED:
         signals.append("repeated_requests")
     evidence = [e for e in p.evidence if e["week"] in recent_set]
-    evidence.sort(key=lambda e: ({"repeated_request": 0, "curt_reply": 1, "emotion": 2}[e["kind"]] if signals else 0, e["time"] or ""), reverse=False)
+    evidence.sort(
+        key=lambda e: (
+            {"repeated_request": 0, "curt_reply": 1, "emotion": 2}[e["kind"]] if signals else 0,
+            e["time"] or "",
+        ),
+        reverse=False,
+    )
     picked = _pick_evidence(evidence, signals)
     return {
         "name": name,
@@ -373,7 +460,9 @@ def _pick_evidence(evidence: list[dict[str, Any]], signals: list[str]) -> list[d
     shown: set[str] = set()
     for signal in signals:
         items = [e for e in evidence if e["kind"] == wanted[signal] and e["message"] not in shown]
-        picked = sorted(items, key=lambda e: e["time"] or "", reverse=True)[: EVIDENCE_PER_COUNTERPART // max(1, len(signals))]
+        picked = sorted(items, key=lambda e: e["time"] or "", reverse=True)[
+            : EVIDENCE_PER_COUNTERPART // max(1, len(signals))
+        ]
         shown.update(e["message"] for e in picked)
         out.extend(picked)
     return out

@@ -43,7 +43,9 @@ def parse_moment(value: str, zone: str) -> float:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise ValueError(f"not a date or ISO 8601 time: {value!r} (write 2026-11-01 or 2026-11-01T09:00+09:00)") from exc
+        raise ValueError(
+            f"not a date or ISO 8601 time: {value!r} (write 2026-11-01 or 2026-11-01T09:00+09:00)"
+        ) from exc
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone))
     return moment.timestamp()
@@ -53,15 +55,23 @@ def window(since: float | None, until: float | None):
     """Keep the messages sent in [since, until) (and those without a time); drop emptied conversations."""
 
     def select(conversation: readers.Conversation) -> readers.Conversation | None:
-        kept = tuple(m for m in conversation.messages if m.time is None or ((since is None or m.time >= since) and (until is None or m.time < until)))
+        kept = tuple(
+            m
+            for m in conversation.messages
+            if m.time is None or ((since is None or m.time >= since) and (until is None or m.time < until))
+        )
         if not kept:
             return None
-        return conversation if len(kept) == len(conversation.messages) else readers.Conversation(conversation.thread, kept)
+        return (
+            conversation if len(kept) == len(conversation.messages) else readers.Conversation(conversation.thread, kept)
+        )
 
     return select
 
 
-def build_report(source: str | Path, html_path: str | Path | None, json_path: str | Path | None, options: ReportOptions) -> tuple[dict[str, Any], dict[str, float]]:
+def build_report(
+    source: str | Path, html_path: str | Path | None, json_path: str | Path | None, options: ReportOptions
+) -> tuple[dict[str, Any], dict[str, float]]:
     """Write the report; return the summary and the seconds spent scoring, aggregating and rendering."""
     zone = options.timezone
     ZoneInfo(zone)  # an unknown zone fails here, before the scoring
@@ -77,16 +87,30 @@ def build_report(source: str | Path, html_path: str | Path | None, json_path: st
         messages, threads = Path(tmp, "messages.jsonl"), Path(tmp, "threads.jsonl")
         started = time.perf_counter()
         batch = run_batch(
-            source, messages, fmt=fmt, threads_path=threads, me=options.me, gap_hours=options.gap_hours, channel=options.channel,
-            options=batch_options, workers=options.workers, engine=options.engine, scheduler=options.scheduler, progress=options.progress,
+            source,
+            messages,
+            fmt=fmt,
+            threads_path=threads,
+            me=options.me,
+            gap_hours=options.gap_hours,
+            channel=options.channel,
+            options=batch_options,
+            workers=options.workers,
+            engine=options.engine,
+            scheduler=options.scheduler,
+            progress=options.progress,
             select=window(since, until) if since is not None or until is not None else None,
         )
         timings["scoring_s"] = time.perf_counter() - started
         started = time.perf_counter()
-        settings = Settings(redact=options.redact, by_author=options.by_author, timezone=zone, chatwork_rooms=fmt == "chatwork")
+        settings = Settings(
+            redact=options.redact, by_author=options.by_author, timezone=zone, chatwork_rooms=fmt == "chatwork"
+        )
         summary = aggregate(str(messages), str(threads), settings, errors=batch.errors)
         timings["aggregate_s"] = time.perf_counter() - started
-    summary["settings"].update({"since": options.since, "until": options.until, "sensitivity": options.sensitivity, "input_format": fmt})
+    summary["settings"].update(
+        {"since": options.since, "until": options.until, "sensitivity": options.sensitivity, "input_format": fmt}
+    )
     started = time.perf_counter()
     if json_path is not None:
         Path(json_path).write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -36,19 +36,21 @@ def _setup() -> None:
             font_manager.fontManager.addfont(path)
             families = ["Noto Sans CJK JP"]
             break
-    matplotlib.rcParams.update({
-        "font.family": [*families, "DejaVu Sans", "sans-serif"],
-        "font.size": 9,
-        "svg.fonttype": "none",
-        "svg.hashsalt": "hisho-tone-report",  # the same figures give the same bytes
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.edgecolor": "#94a3b8",
-        "axes.grid": True,
-        "grid.color": "#e2e8f0",
-        "grid.linewidth": 0.6,
-        "legend.frameon": False,
-    })
+    matplotlib.rcParams.update(
+        {
+            "font.family": [*families, "DejaVu Sans", "sans-serif"],
+            "font.size": 9,
+            "svg.fonttype": "none",
+            "svg.hashsalt": "hisho-tone-report",  # the same figures give the same bytes
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.edgecolor": "#94a3b8",
+            "axes.grid": True,
+            "grid.color": "#e2e8f0",
+            "grid.linewidth": 0.6,
+            "legend.frameon": False,
+        }
+    )
 
 
 def _svg(fig: Any, label: str) -> str:
@@ -59,7 +61,7 @@ def _svg(fig: Any, label: str) -> str:
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML declaration and DOCTYPE: the SVG lives inside HTML
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
-    svg = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg \1', svg, count=1)  # scale with the page
+    svg = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r"<svg \1", svg, count=1)  # scale with the page
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" class="chart" ', 1)
 
 
@@ -90,7 +92,15 @@ def weekly_calls(weeks: list[dict[str, Any]], lang: str) -> str:
     ax.set_ylabel("会話数" if ja else "conversations")
     _week_ticks(ax, [w["week"] for w in weeks])
     share = ax.twinx()
-    share.plot(xs, [100 * w["call_share"] for w in weeks], color="#111827", marker="o", markersize=3, linewidth=1.2, label="通話にすべきだった割合" if ja else "share that should have been a call")
+    share.plot(
+        xs,
+        [100 * w["call_share"] for w in weeks],
+        color="#111827",
+        marker="o",
+        markersize=3,
+        linewidth=1.2,
+        label="通話にすべきだった割合" if ja else "share that should have been a call",
+    )
     share.set_ylim(0, 100)
     share.set_ylabel("%")
     share.grid(False)
@@ -98,10 +108,17 @@ def weekly_calls(weeks: list[dict[str, Any]], lang: str) -> str:
     handles = ax.get_legend_handles_labels()[0] + share.get_legend_handles_labels()[0]
     ax.legend(handles=handles, loc="upper left", fontsize=8, ncols=3)
     ax.set_ylim(0, max([c + r for c, r in zip(calls, rest)] or [1]) * 1.35)
-    return _svg(fig, "週ごとの会話数と通話にすべきだった割合" if ja else "Conversations per week and the share that should have been a call")
+    return _svg(
+        fig,
+        "週ごとの会話数と通話にすべきだった割合"
+        if ja
+        else "Conversations per week and the share that should have been a call",
+    )
 
 
-def counterpart_weights(counterparts: list[dict[str, Any]], weeks: list[str], recent: int, warned: set[str], lang: str) -> str:
+def counterpart_weights(
+    counterparts: list[dict[str, Any]], weeks: list[str], recent: int, warned: set[str], lang: str
+) -> str:
     """Mean emotional weight of each counterpart's messages, week by week; the recent weeks shaded."""
     fig, ax = _figure(8.0, 3.0)
     index = {w: i for i, w in enumerate(weeks)}
@@ -111,15 +128,31 @@ def counterpart_weights(counterparts: list[dict[str, Any]], weeks: list[str], re
             continue
         xs, ys = zip(*points)
         hot = c["name"] in warned
-        ax.plot(xs, ys, marker="o", markersize=3 if not hot else 4, linewidth=2.4 if hot else 1.1,
-                color=WARN if hot else PALETTE[n % len(PALETTE)], alpha=1.0 if hot else 0.75, label=c["name"] + (" ⚠" if hot else ""))
+        ax.plot(
+            xs,
+            ys,
+            marker="o",
+            markersize=3 if not hot else 4,
+            linewidth=2.4 if hot else 1.1,
+            color=WARN if hot else PALETTE[n % len(PALETTE)],
+            alpha=1.0 if hot else 0.75,
+            label=c["name"] + (" ⚠" if hot else ""),
+        )
     if weeks and recent:
-        ax.axvspan(len(weeks) - recent - 0.5, len(weeks) - 0.5, color="#fef3c7", zorder=0, label="直近の週" if lang == "ja" else "recent weeks")
+        ax.axvspan(
+            len(weeks) - recent - 0.5,
+            len(weeks) - 0.5,
+            color="#fef3c7",
+            zorder=0,
+            label="直近の週" if lang == "ja" else "recent weeks",
+        )
     ax.set_ylim(0, 1)
     ax.set_ylabel("感情の重さ（平均）" if lang == "ja" else "emotional weight (mean)")
     _week_ticks(ax, weeks)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
-    return _svg(fig, "相手ごとの感情の重さの推移" if lang == "ja" else "Emotional weight of each counterpart over the weeks")
+    return _svg(
+        fig, "相手ごとの感情の重さの推移" if lang == "ja" else "Emotional weight of each counterpart over the weeks"
+    )
 
 
 def reason_months(kinds: list[dict[str, Any]], months: list[str], lang: str) -> str:
@@ -134,4 +167,9 @@ def reason_months(kinds: list[dict[str, Any]], months: list[str], lang: str) -> 
     ax.set_xticklabels([f"{int(m[:4])}/{int(m[5:])}" for m in months])
     ax.set_ylabel("件数" if lang == "ja" else "count")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
-    return _svg(fig, "通話が必要になった理由の月ごとの推移" if lang == "ja" else "Reasons behind call-worthy conversations, month by month")
+    return _svg(
+        fig,
+        "通話が必要になった理由の月ごとの推移"
+        if lang == "ja"
+        else "Reasons behind call-worthy conversations, month by month",
+    )

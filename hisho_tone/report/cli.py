@@ -14,25 +14,47 @@ def add_parser(sub: Any, channels: tuple[str, ...], sensitivities: tuple[str, ..
     from ..readers import FORMATS
 
     p = sub.add_parser(
-        "report", help="one offline HTML page for a director: where text failed, and who needs a call now",
+        "report",
+        help="one offline HTML page for a director: where text failed, and who needs a call now",
         description="Score an archive (the same inputs as 'batch') and write one self-contained HTML page: the share of "
         "conversations that should have been a call, by week; those conversations by cost with the moment a call was due; "
         "counterparts with an early-warning list; the reasons that drive calls. The page makes no network request. "
-        "By default it shows only flagged phrases and one short excerpt per conversation; --redact shows no message text. " + REPORT_EXIT,
+        "By default it shows only flagged phrases and one short excerpt per conversation; --redact shows no message text. "
+        + REPORT_EXIT,
     )
     p.add_argument("input", metavar="INPUT", help="JSONL/CSV file, directory of Chatwork room files, or Gmail mbox")
     p.add_argument("-o", "--output", default=None, metavar="REPORT.html", help="the page to write")
     p.add_argument("--json", default=None, metavar="SUMMARY.json", help="also write every figure of the page as JSON")
     p.add_argument("--format", choices=("auto", *FORMATS), default="auto", help="input format (default: from the path)")
-    p.add_argument("--me", default=None, help="marks your team's messages: author (JSONL/CSV), account id (Chatwork) or address (mbox)")
-    p.add_argument("--since", default=None, metavar="DATE", help="only messages sent on or after DATE (YYYY-MM-DD or ISO 8601)")
+    p.add_argument(
+        "--me",
+        default=None,
+        help="marks your team's messages: author (JSONL/CSV), account id (Chatwork) or address (mbox)",
+    )
+    p.add_argument(
+        "--since", default=None, metavar="DATE", help="only messages sent on or after DATE (YYYY-MM-DD or ISO 8601)"
+    )
     p.add_argument("--until", default=None, metavar="DATE", help="only messages sent before DATE")
-    p.add_argument("--gap", type=float, default=3.0, metavar="HOURS", help="Chatwork: silence that starts a new conversation (default 3)")
-    p.add_argument("--channel", choices=channels, default="chat", help="channel of JSONL/CSV messages without one (default chat)")
-    p.add_argument("--sensitivity", choices=sensitivities, default="normal", help="how readily to suggest a call (default: normal)")
+    p.add_argument(
+        "--gap",
+        type=float,
+        default=3.0,
+        metavar="HOURS",
+        help="Chatwork: silence that starts a new conversation (default 3)",
+    )
+    p.add_argument(
+        "--channel", choices=channels, default="chat", help="channel of JSONL/CSV messages without one (default chat)"
+    )
+    p.add_argument(
+        "--sensitivity", choices=sensitivities, default="normal", help="how readily to suggest a call (default: normal)"
+    )
     p.add_argument("--timezone", default="Asia/Tokyo", help="time zone of weeks and dates (default Asia/Tokyo)")
-    p.add_argument("--by-author", action="store_true", help="add per-author figures for your team (sensitive: off by default)")
-    p.add_argument("--redact", action="store_true", help="no message text at all: ids, times, scores and reason kinds only")
+    p.add_argument(
+        "--by-author", action="store_true", help="add per-author figures for your team (sensitive: off by default)"
+    )
+    p.add_argument(
+        "--redact", action="store_true", help="no message text at all: ids, times, scores and reason kinds only"
+    )
     p.add_argument("--title", default=None, help="the page's title (default: a generic one)")
     p.add_argument("--workers", type=int, default=None, metavar="N", help="scoring processes (default: all cores)")
     p.add_argument("--engine", choices=ENGINES, default="local", help="local worker processes (default) or dask")
@@ -59,9 +81,21 @@ def cmd_report(args: argparse.Namespace) -> int:
         except ImportError as exc:
             raise CliError(f"the report's charts need matplotlib: pip install 'hisho-tone[report]' ({exc})") from exc
     options = ReportOptions(
-        fmt=args.format, me=args.me, gap_hours=args.gap, channel=args.channel, sensitivity=args.sensitivity, since=args.since,
-        until=args.until, workers=args.workers, engine=args.engine, scheduler=args.scheduler, redact=args.redact,
-        by_author=args.by_author, timezone=args.timezone, title=args.title, progress=not args.quiet and sys.stderr.isatty(),
+        fmt=args.format,
+        me=args.me,
+        gap_hours=args.gap,
+        channel=args.channel,
+        sensitivity=args.sensitivity,
+        since=args.since,
+        until=args.until,
+        workers=args.workers,
+        engine=args.engine,
+        scheduler=args.scheduler,
+        redact=args.redact,
+        by_author=args.by_author,
+        timezone=args.timezone,
+        title=args.title,
+        progress=not args.quiet and sys.stderr.isatty(),
     )
     try:
         summary, timings = build_report(args.input, args.output, args.json, options)
@@ -71,7 +105,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise CliError(f"unknown time zone {args.timezone!r} (for example Asia/Tokyo or UTC)") from exc
     o = summary["overview"]
     if not args.quiet:
-        print(f"完了: メッセージ {o['messages']} 件、会話 {o['conversations']} 件、通話にすべきだった会話 {o['call_conversations']} 件"
-              f"（採点 {timings['scoring_s']:.1f} 秒、集計 {timings['aggregate_s']:.1f} 秒、描画 {timings['render_s']:.1f} 秒）"
-              + "".join(f"\n  {p}" for p in (args.output, args.json) if p), file=sys.stderr)
+        print(
+            f"完了: メッセージ {o['messages']} 件、会話 {o['conversations']} 件、通話にすべきだった会話 {o['call_conversations']} 件"
+            f"（採点 {timings['scoring_s']:.1f} 秒、集計 {timings['aggregate_s']:.1f} 秒、描画 {timings['render_s']:.1f} 秒）"
+            + "".join(f"\n  {p}" for p in (args.output, args.json) if p),
+            file=sys.stderr,
+        )
     return 1 if o["unreadable_records"] else 0

@@ -47,7 +47,10 @@ def call_due(messages: Sequence[dict[str, Any]], channel: str, sensitivity: str,
     memo: Any = _Memo(analyzer)
 
     def says_call(end: int) -> bool:
-        return analyze_thread(messages[:end], channel=channel, sensitivity=sensitivity, analyzer=memo).recommendation in CALL
+        return (
+            analyze_thread(messages[:end], channel=channel, sensitivity=sensitivity, analyzer=memo).recommendation
+            in CALL
+        )
 
     n = len(messages)
     step = max(1, math.ceil(n / MAX_STEPS))

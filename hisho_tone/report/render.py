@@ -28,7 +28,11 @@ EVIDENCE = {
     "curt_reply": {"ja": "そっけない返事", "en": "curt reply"},
     "repeated_request": {"ja": "繰り返しのお願い", "en": "repeated request"},
 }
-TRENDS = {"rising": {"ja": "増加", "en": "rising"}, "falling": {"ja": "減少", "en": "falling"}, "steady": {"ja": "横ばい", "en": "steady"}}
+TRENDS = {
+    "rising": {"ja": "増加", "en": "rising"},
+    "falling": {"ja": "減少", "en": "falling"},
+    "steady": {"ja": "横ばい", "en": "steady"},
+}
 
 
 def _environment() -> Any:
@@ -47,7 +51,9 @@ def render(summary: dict[str, Any], title: str | None = None) -> str:
     """The HTML page for ``summary`` (the dict ``aggregate`` returns)."""
     weeks = [w["week"] for w in summary["weeks"]]
     warned = {w["counterpart"] for w in summary["early_warning"]}
-    shown = [c for c in summary["counterparts"] if c["name"] in warned][:CHART_COUNTERPARTS]  # the warned first, then the busiest
+    shown = [c for c in summary["counterparts"] if c["name"] in warned][
+        :CHART_COUNTERPARTS
+    ]  # the warned first, then the busiest
     shown += [c for c in summary["counterparts"] if c["name"] not in warned][: max(0, CHART_COUNTERPARTS - len(shown))]
     warned = {w["counterpart"] for w in summary["early_warning"][:CHART_COUNTERPARTS]}
     kinds = summary["reasons"]["kinds"][:CHART_KINDS]
@@ -56,12 +62,26 @@ def render(summary: dict[str, Any], title: str | None = None) -> str:
     for lang in ("ja", "en"):
         figures[lang] = {
             "weekly": charts.weekly_calls(summary["weeks"], lang) if summary["weeks"] else "",
-            "counterparts": charts.counterpart_weights(shown, weeks, min(recent, len(weeks)), warned, lang) if weeks and shown else "",
-            "reasons": charts.reason_months(kinds, summary["reasons"]["months"], lang) if kinds and summary["reasons"]["months"] else "",
+            "counterparts": charts.counterpart_weights(shown, weeks, min(recent, len(weeks)), warned, lang)
+            if weeks and shown
+            else "",
+            "reasons": charts.reason_months(kinds, summary["reasons"]["months"], lang)
+            if kinds and summary["reasons"]["months"]
+            else "",
         }
-    template = _environment().from_string((resources.files("hisho_tone.report") / "page.html.j2").read_text(encoding="utf-8"))
+    template = _environment().from_string(
+        (resources.files("hisho_tone.report") / "page.html.j2").read_text(encoding="utf-8")
+    )
     return template.render(
-        s=summary, o=summary["overview"], figures=figures, title=title,
-        call_threads=summary["call_threads"][:PAGE_CALL_THREADS], counterparts=summary["counterparts"][:PAGE_COUNTERPARTS],
-        ENDED=ENDED, SIGNALS=SIGNALS, EVIDENCE=EVIDENCE, TRENDS=TRENDS, redact=summary["settings"]["redact"],
+        s=summary,
+        o=summary["overview"],
+        figures=figures,
+        title=title,
+        call_threads=summary["call_threads"][:PAGE_CALL_THREADS],
+        counterparts=summary["counterparts"][:PAGE_COUNTERPARTS],
+        ENDED=ENDED,
+        SIGNALS=SIGNALS,
+        EVIDENCE=EVIDENCE,
+        TRENDS=TRENDS,
+        redact=summary["settings"]["redact"],
     )

@@ -3,7 +3,9 @@
 served for their real URLs through request routing (so the manifest's content scripts are injected).
 
 Chromium: $HISHO_TONE_CHROMIUM, else Debian's /usr/lib/chromium/chromium (the binary behind the
-/usr/bin/chromium wrapper), else `chromium` on PATH; the tests are skipped when there is none.
+/usr/bin/chromium wrapper), else `chromium` on PATH; the tests are skipped when there is none, and
+fail instead in CI (CI=true). The server is hermetic: no HISHO_TONE_* setting or configuration file
+of the developer's reaches it (server_fixtures.clean_env).
 Screenshots of each state go to test-artifacts/extension/<state>.png.
 """
 
@@ -20,25 +22,23 @@ from extension_harness import (
     PAGES_DIR,
     Browser,
     Extension,
-    Server,
-    find_chromium,
     free_port,
     log_request,
     page_route,
-    start_server,
     wait_for_defaults,
 )
+from server_fixtures import ServerProcess, chromium_or_skip, no_browser, start_server
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     srv = start_server(tmp_path_factory.mktemp("serve"))
     yield srv
     srv.stop()
 
 
 @pytest.fixture(scope="session")
-def token_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def token_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     srv = start_server(tmp_path_factory.mktemp("serve-token"), "--token", "s3cret-token")
     yield srv
     srv.stop()
@@ -54,10 +54,11 @@ def dead_server_url() -> str:
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     """Chromium with the unpacked extension and a fresh profile, per test module: Playwright's sync API
     allows one instance per thread, so it must be gone before other suites (the playground's) start theirs."""
-    executable = find_chromium()
-    if executable is None:
-        pytest.skip("Chromium not found: apt-get install chromium fonts-noto-cjk (or set HISHO_TONE_CHROMIUM)")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    executable = chromium_or_skip()
+    try:
+        from playwright import sync_api
+    except ImportError:
+        no_browser("Playwright is not installed (pip install -r requirements-dev.lock)")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
@@ -92,8 +93,8 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def ext(browser: Browser, server: Server) -> Iterator[Extension]:
-    extension = Extension(browser, server.url)
+def ext(browser: Browser, server: ServerProcess) -> Iterator[Extension]:
+    extension = Extension(browser, server.base_url)
     for page in list(browser.context.pages):
         page.close()
     extension.reset()

@@ -1,23 +1,16 @@
 """Helpers for the extension's browser tests (the fixtures themselves are in conftest.py): constants,
-the `hisho-tone serve` subprocess, the Chromium launch details, and the per-test `Extension` handle."""
+the Chromium launch details, and the per-test `Extension` handle (the `hisho-tone serve` subprocess
+comes from tests/server_fixtures.py, as for the other server tests)."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION_DIR = ROOT / "extension"
@@ -52,59 +45,10 @@ CARE_DRAFTS = (
 ANY_ADVICE = ("text", "text_with_care", "call", "video")
 
 
-def find_chromium() -> str | None:
-    candidates = [os.environ.get("HISHO_TONE_CHROMIUM"), "/usr/lib/chromium/chromium", shutil.which("chromium"), shutil.which("chromium-browser")]
-    return next((c for c in candidates if c and Path(c).exists()), None)
-
-
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@dataclass
-class Server:
-    """A real `hisho-tone serve` subprocess."""
-
-    url: str
-    process: subprocess.Popen
-    log: Path
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-
-def start_server(log_dir: Path, *extra: str) -> Server:
-    port = free_port()
-    log = log_dir / f"serve-{port}.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HISHO_TONE_")}
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "hisho_tone", "serve", "--port", str(port), *extra],
-            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-        )
-    server = Server(f"http://127.0.0.1:{port}", process, log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"hisho-tone serve exited with {process.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{server.url}/v1/health", timeout=2) as response:
-                if response.status == 200:
-                    return server
-        except urllib.error.HTTPError as exc:  # e.g. 401 when started with a token: it is up
-            exc.close()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.stop()
-    pytest.fail(f"hisho-tone serve did not answer /v1/health within 60 s:\n{log.read_text(errors='replace')}")
 
 
 @dataclass

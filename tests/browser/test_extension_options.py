@@ -126,7 +126,7 @@ def test_a_new_server_url_and_sensitivity_are_used_by_open_tabs(ext, dead_server
 
 
 def test_the_token_is_sent_when_the_server_requires_one(ext, token_server):
-    ext.reset(serverUrl=token_server.url)
+    ext.reset(serverUrl=token_server.base_url)
     page = ext.open_chatwork()
     page.focus(CHATWORK_BOX)
     page.keyboard.insert_text(CALL_DRAFT)

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from extension_harness import CALL_DRAFT, CHATWORK_BOX, GMAIL_BODY, insert_text, library_advice, open_compose, open_reply
+from extension_harness import (
+    CALL_DRAFT,
+    CHATWORK_BOX,
+    insert_text,
+    library_advice,
+    open_compose,
+    open_reply,
+)
 
 pytestmark = pytest.mark.browser
 SCREENS = Path("/work/scratch/screens")

@@ -7,9 +7,9 @@ import json
 from typing import Iterator
 
 import pytest
+from report_fixtures import TENSE_CLIENT, build, ping_pong_threads, write_demo
 
 from extension_harness import ARTIFACTS, find_chromium
-from report_fixtures import TENSE_CLIENT, build, ping_pong_threads, write_demo
 
 pytestmark = pytest.mark.browser
 
@@ -30,8 +30,15 @@ def chromium() -> Iterator[object]:
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=executable, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+            executable_path=executable,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()
@@ -53,7 +60,7 @@ def opened(chromium, report):
 
 
 def test_no_console_error_and_no_request_but_the_file_itself(opened):
-    page, requests, errors, *_ , html = opened
+    page, requests, errors, *_, html = opened
     page.click("#lang")
     page.wait_for_timeout(200)
     assert errors == []
@@ -80,7 +87,10 @@ def test_english_toggle(opened):
     assert page.evaluate("document.documentElement.lang") == "en"
     assert page.locator("#overview h2 .en").inner_text() == "Overview"
     assert page.locator("#overview h2 .en").is_visible() and not page.locator("#overview h2 .ja").is_visible()
-    assert page.locator('figure.en[data-chart="weekly"]').is_visible() and not page.locator('figure.ja[data-chart="weekly"]').is_visible()
+    assert (
+        page.locator('figure.en[data-chart="weekly"]').is_visible()
+        and not page.locator('figure.ja[data-chart="weekly"]').is_visible()
+    )
     page.click("#lang")
     assert page.locator("#overview h2 .ja").is_visible()
 
@@ -101,13 +111,27 @@ def test_page_matches_the_json_summary(opened):
     o = saved["overview"]
     figure = lambda name: page.locator(f'[data-figure="{name}"]').inner_text()
     assert figure("messages") == f"{o['messages']:,}" and figure("conversations") == f"{o['conversations']:,}"
-    assert figure("call_conversations") == f"{o['call_conversations']:,}" and figure("call_share") == f"{100 * o['call_share']:.1f}%"
-    rows = page.locator("#call-threads tbody tr").evaluate_all("els => els.map(e => [e.dataset.thread, e.dataset.cost, (e.querySelector('[data-due]') || {dataset: {}}).dataset.due || null])")
-    expected = [[c["thread"], str(c["cost"]), c["call_due"]["message"] if c["call_due"] else None] for c in saved["call_threads"][: len(rows)]]
+    assert (
+        figure("call_conversations") == f"{o['call_conversations']:,}"
+        and figure("call_share") == f"{100 * o['call_share']:.1f}%"
+    )
+    rows = page.locator("#call-threads tbody tr").evaluate_all(
+        "els => els.map(e => [e.dataset.thread, e.dataset.cost, (e.querySelector('[data-due]') || {dataset: {}}).dataset.due || null])"
+    )
+    expected = [
+        [c["thread"], str(c["cost"]), c["call_due"]["message"] if c["call_due"] else None]
+        for c in saved["call_threads"][: len(rows)]
+    ]
     assert rows == expected and len(rows) == min(100, len(saved["call_threads"]))
-    assert page.locator("#early-warning .warning").evaluate_all("els => els.map(e => e.dataset.counterpart)") == [w["counterpart"] for w in saved["early_warning"]]
-    assert page.locator("#reason-table tbody tr").evaluate_all("els => els.map(e => e.dataset.kind)") == [k["kind"] for k in saved["reasons"]["kinds"]]
-    assert page.locator("#author-table tbody tr").evaluate_all("els => els.map(e => e.dataset.author)") == [a["author"] for a in saved["authors"]]
+    assert page.locator("#early-warning .warning").evaluate_all("els => els.map(e => e.dataset.counterpart)") == [
+        w["counterpart"] for w in saved["early_warning"]
+    ]
+    assert page.locator("#reason-table tbody tr").evaluate_all("els => els.map(e => e.dataset.kind)") == [
+        k["kind"] for k in saved["reasons"]["kinds"]
+    ]
+    assert page.locator("#author-table tbody tr").evaluate_all("els => els.map(e => e.dataset.author)") == [
+        a["author"] for a in saved["authors"]
+    ]
 
 
 def test_printable(opened):
