@@ -26,11 +26,13 @@ $(DEV_STAMP): $(STAMP) requirements-dev.lock
 run: $(STAMP)  ## start the local service and print the playground URL: make run [PORT=8800]
 	$(BIN)/hisho-tone serve --port $(PORT)
 
-lint: $(DEV_STAMP)  ## ruff over the whole tree (configured in pyproject.toml)
+lint: $(DEV_STAMP)  ## ruff over the whole tree: the linter and the formatter's check (configured in pyproject.toml)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test: $(DEV_STAMP)  ## the linter, then every test (browser tests need Debian's chromium: see .ci/run)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 check: $(STAMP)  ## analyse TEXT from the command line: make check TEXT='例の件お願いします'

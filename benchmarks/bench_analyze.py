@@ -29,7 +29,11 @@ from timing import best_of, interleaved, interleaved_batches  # noqa: E402
 
 
 def load_texts(n: int) -> list[tuple[str, str]]:
-    rows = [json.loads(line) for f in sorted((ROOT / "models" / "data").glob("messages_*.jsonl")) for line in f.open(encoding="utf-8")]
+    rows = [
+        json.loads(line)
+        for f in sorted((ROOT / "models" / "data").glob("messages_*.jsonl"))
+        for line in f.read_text(encoding="utf-8").splitlines()
+    ]
     random.Random(7).shuffle(rows)
     return [(r["text"], r["channel"]) for r in rows[:n]]
 

@@ -31,7 +31,9 @@ def make_archive(path: Path, messages: int, seed: int = 2026) -> None:
     rng = random.Random(seed)
     texts = []
     for file in sorted((ROOT / "models" / "data").glob("messages_*.jsonl")):
-        texts += [(row["text"], row["channel"]) for row in map(json.loads, file.open(encoding="utf-8"))]
+        texts += [
+            (row["text"], row["channel"]) for row in map(json.loads, file.read_text(encoding="utf-8").splitlines())
+        ]
     with path.open("w", encoding="utf-8") as fh:
         thread, left = 0, 0
         for i in range(messages):

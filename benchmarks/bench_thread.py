@@ -21,12 +21,17 @@ from timing import interleaved  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=10, help="interleaved repetitions; the best of each side is reported (default 10)")
+    parser.add_argument(
+        "--repeat", type=int, default=10, help="interleaved repetitions; the best of each side is reported (default 10)"
+    )
     args = parser.parse_args()
     import hisho_tone
 
     analyzer = hisho_tone.Analyzer(config=False)
-    threads = [json.loads(line) for line in (ROOT / "models" / "data" / "threads.jsonl").open(encoding="utf-8")]
+    threads = [
+        json.loads(line)
+        for line in (ROOT / "models" / "data" / "threads.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     long_threads = [t for t in threads if len(t["messages"]) == 15]
     messages = [(m["text"], t["channel"]) for t in long_threads for m in t["messages"]]
     analyzer.analyze("ウォームアップ")
@@ -34,7 +39,9 @@ def main() -> None:
     one, thread = interleaved(
         args.repeat,
         lambda: [analyzer.analyze(text, channel) for text, channel in messages],
-        lambda: [hisho_tone.analyze_thread(t["messages"], channel=t["channel"], analyzer=analyzer) for t in long_threads],
+        lambda: [
+            hisho_tone.analyze_thread(t["messages"], channel=t["channel"], analyzer=analyzer) for t in long_threads
+        ],
     )
     one, thread = one / len(messages), thread / len(long_threads)
     print(f"threads: {len(long_threads)} of 15 messages; {len(messages)} messages")

@@ -52,17 +52,47 @@ DRAFTS: list[tuple[str, str]] = [
     ("chat", "請求書の件ですが、先月分のお支払いがまだ確認できておりません。"),
     ("chat", "ありがとう！助かった〜"),
     ("chat", "それでいいです。"),
-    ("chat", "仕様、デザイン、スケジュール、予算の4点がまだ決まっていません。どれから決めましょうか？誰が判断しますか？いつまでに必要ですか？"),
-    ("email", "お世話になっております。\n来月より月額料金を改定させていただくことになりました。\n詳細につきましては添付の資料をご確認ください。\n\n--\n株式会社サンプル 営業部 田中"),
-    ("email", "山田様\n\nお世話になっております。\n本日の会議資料を添付いたします。ご確認のほどよろしくお願いいたします。\n\n鈴木"),
-    ("email", "お世話になっております。\n先日の納品物につきまして、弊社の確認不足により個人情報を含むファイルを誤って送付してしまいました。\n誠に申し訳ございません。\n\n> 納品物を受け取りました。\n> ご確認ください。"),
-    ("email", "ご担当者様\n\n契約の解約について、ご相談させていただきたく存じます。\nご都合のよい日時をお知らせいただけますでしょうか。"),
+    (
+        "chat",
+        "仕様、デザイン、スケジュール、予算の4点がまだ決まっていません。どれから決めましょうか？誰が判断しますか？いつまでに必要ですか？",
+    ),
+    (
+        "email",
+        "お世話になっております。\n来月より月額料金を改定させていただくことになりました。\n詳細につきましては添付の資料をご確認ください。\n\n--\n株式会社サンプル 営業部 田中",
+    ),
+    (
+        "email",
+        "山田様\n\nお世話になっております。\n本日の会議資料を添付いたします。ご確認のほどよろしくお願いいたします。\n\n鈴木",
+    ),
+    (
+        "email",
+        "お世話になっております。\n先日の納品物につきまして、弊社の確認不足により個人情報を含むファイルを誤って送付してしまいました。\n誠に申し訳ございません。\n\n> 納品物を受け取りました。\n> ご確認ください。",
+    ),
+    (
+        "email",
+        "ご担当者様\n\n契約の解約について、ご相談させていただきたく存じます。\nご都合のよい日時をお知らせいただけますでしょうか。",
+    ),
     ("email", "お疲れさまです。\n例の資料ですが、うまくまとめておいてもらえますか。\nよろしくお願いします。"),
-    ("email", "皆様\n\n12月15日(金)18時より、忘年会を開催します。\n会場: 本社3階ラウンジ\n会費: 3,000円\n出欠は12月8日までにご返信ください。"),
-    ("email", "お世話になっております。\nご提示いただいた条件について社内で検討しましたが、現状では難しいとの結論になりました。\n思うところはございますが、今回は見送らせていただければと存じます。"),
-    ("email", "いつもありがとうございます。\n先月の作業報告をお送りします。\n・問い合わせ対応 42件\n・FAQ更新 5件\n・障害対応 1件(復旧済み)\n以上です。"),
-    ("email", "お世話になっております。\n父が入院することになり、しばらく業務時間を短縮させていただきたく、ご相談させてください。"),
-    ("email", "前回のメールでもお願いしましたが、まだご回答をいただけておりません。\nこのままでは進められませんので、至急ご対応ください。"),
+    (
+        "email",
+        "皆様\n\n12月15日(金)18時より、忘年会を開催します。\n会場: 本社3階ラウンジ\n会費: 3,000円\n出欠は12月8日までにご返信ください。",
+    ),
+    (
+        "email",
+        "お世話になっております。\nご提示いただいた条件について社内で検討しましたが、現状では難しいとの結論になりました。\n思うところはございますが、今回は見送らせていただければと存じます。",
+    ),
+    (
+        "email",
+        "いつもありがとうございます。\n先月の作業報告をお送りします。\n・問い合わせ対応 42件\n・FAQ更新 5件\n・障害対応 1件(復旧済み)\n以上です。",
+    ),
+    (
+        "email",
+        "お世話になっております。\n父が入院することになり、しばらく業務時間を短縮させていただきたく、ご相談させてください。",
+    ),
+    (
+        "email",
+        "前回のメールでもお願いしましたが、まだご回答をいただけておりません。\nこのままでは進められませんので、至急ご対応ください。",
+    ),
 ]
 
 
@@ -118,7 +148,9 @@ def _request_for(endpoint: str, i: int) -> tuple[str, str, bytes | None, dict[st
     return "POST", "/v1/analyze", body, {"Content-Type": "application/json"}
 
 
-def _client(port: int, endpoint: str, indices: list[int], sample: Sample, lock: threading.Lock, start: threading.Barrier) -> None:
+def _client(
+    port: int, endpoint: str, indices: list[int], sample: Sample, lock: threading.Lock, start: threading.Barrier
+) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     latencies, errors, statuses = [], 0, {}
     start.wait()
@@ -186,7 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=16, help="concurrent keep-alive clients (default 16)")
     parser.add_argument("--requests", type=int, default=3000, help="requests per endpoint (default 3000)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating health/analyze slices (default 3)")
-    parser.add_argument("--threads", type=int, default=8, help="server worker threads (default 8, as `hisho-tone serve`)")
+    parser.add_argument(
+        "--threads", type=int, default=8, help="server worker threads (default 8, as `hisho-tone serve`)"
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
 
@@ -228,7 +262,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"{'endpoint':<14}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'req/s':>9}{'errors':>8}")
         for name, row in (("GET /v1/health", health), ("POST /v1/analyze", analyze)):
-            print(f"{name:<14}{row['p50_ms']:>9.2f}{row['p99_ms']:>9.2f}{row['max_ms']:>9.2f}{row['throughput_rps']:>9.1f}{row['errors']:>8}")
+            print(
+                f"{name:<14}{row['p50_ms']:>9.2f}{row['p99_ms']:>9.2f}{row['max_ms']:>9.2f}{row['throughput_rps']:>9.1f}{row['errors']:>8}"
+            )
         print(f"p99 ratio analyze/health: {ratio:.2f} (target <= 2.0)")
         print(
             f"server RSS after the run: {memory['VmRSS']:.1f} MB (target <= 200 MB; peak {memory['VmHWM']:.1f} MB) = "

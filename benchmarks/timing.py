@@ -26,7 +26,11 @@ def interleaved(repeat: int, baseline: Callable[[], object], measured: Callable[
 
 
 def interleaved_batches(
-    repeat: int, items: list, baseline: Callable[[object], object], measured: Callable[[object], object], batch: int = 10
+    repeat: int,
+    items: list,
+    baseline: Callable[[object], object],
+    measured: Callable[[object], object],
+    batch: int = 10,
 ) -> tuple[float, float]:
     """Total time of each side over ``items``, as the sum of every batch's fastest run.
 

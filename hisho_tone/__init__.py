@@ -15,8 +15,17 @@ from .thread import ThreadAdvice, analyze_thread, recap_template
 
 __version__ = "0.1.0"
 __all__ = [
-    "Advice", "Analyzer", "Reason", "ThreadAdvice", "analyze", "analyze_thread", "recap_template", "default_analyzer",
-    "CHANNELS", "RECOMMENDATIONS", "SENSITIVITIES",
+    "Advice",
+    "Analyzer",
+    "Reason",
+    "ThreadAdvice",
+    "analyze",
+    "analyze_thread",
+    "recap_template",
+    "default_analyzer",
+    "CHANNELS",
+    "RECOMMENDATIONS",
+    "SENSITIVITIES",
 ]
 
 _default: Analyzer | None = None

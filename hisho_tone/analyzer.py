@@ -163,7 +163,10 @@ class Analyzer:
             analyzed_chars=analysis.analyzed_chars,
             truncated=analysis.truncated,
             model=self.model.id if self.model is not None else "cues",
-            excluded={"quoted_chars": analysis.prepared.quoted_chars, "signature_chars": analysis.prepared.signature_chars},
+            excluded={
+                "quoted_chars": analysis.prepared.quoted_chars,
+                "signature_chars": analysis.prepared.signature_chars,
+            },
         )
 
     def reasons(self, analysis: Analysis) -> list[Reason]:
@@ -175,10 +178,11 @@ class Analyzer:
             kind = self.lexicon.kinds[cue.kind]
             shown = analysis.norm.text[cue.start : cue.end]
             message = cue.message.replace("{surface}", _short(shown)).replace("{count}", str(cue.count))
-            out.append(Reason(cue.kind, cue.category, kind.label, start, end, surface, message, cue.hint, round(cue.weight, 3)))
+            out.append(
+                Reason(cue.kind, cue.category, kind.label, start, end, surface, message, cue.hint, round(cue.weight, 3))
+            )
         out.sort(key=lambda r: (r.start, r.end, r.kind))
         return out
-
 
     def _model_reasons(self, analysis: Analysis, scores: Scores, feats: dict[str, float] | None) -> list[Reason]:
         """When the model asks for more than text but no cue fired, point at its strongest word."""
@@ -196,8 +200,22 @@ class Analyzer:
                     if lemma in (tok.lemma, tok.surface.lower()):
                         # point at the whole sentence: one word out of context explains little
                         start, end = analysis.norm.original_span(sent.start, sent.end)
-                        message = texts["message"].replace("{surface}", _short(analysis.norm.text[sent.start : sent.end]))
-                        return [Reason("model_signal", category, signal["label"], start, end, analysis.text[start:end], message, texts["hint"], round(min(1.0, weight), 3))]
+                        message = texts["message"].replace(
+                            "{surface}", _short(analysis.norm.text[sent.start : sent.end])
+                        )
+                        return [
+                            Reason(
+                                "model_signal",
+                                category,
+                                signal["label"],
+                                start,
+                                end,
+                                analysis.text[start:end],
+                                message,
+                                texts["hint"],
+                                round(min(1.0, weight), 3),
+                            )
+                        ]
         return []
 
 

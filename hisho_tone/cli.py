@@ -12,7 +12,12 @@ from typing import Any, Sequence
 from . import __version__
 from .advice import CHANNELS, SENSITIVITIES, Advice
 
-LABELS = {"text": "このまま送信OK", "text_with_care": "見直してから送信", "call": "通話をおすすめ", "video": "ビデオ通話をおすすめ"}
+LABELS = {
+    "text": "このまま送信OK",
+    "text_with_care": "見直してから送信",
+    "call": "通話をおすすめ",
+    "video": "ビデオ通話をおすすめ",
+}
 COLOURS = {"text": "32", "text_with_care": "33", "call": "31", "video": "35"}
 CATEGORY_COLOURS = {"ambiguity": "33", "emotion": "31", "sensitivity": "35", "complexity": "36"}
 
@@ -25,7 +30,9 @@ def _read_text(value: str | None) -> str:
     if value not in (None, "-"):
         return value
     if sys.stdin is None or sys.stdin.isatty():
-        raise CliError("テキストを引数で渡すか、標準入力から流し込んでください (例: echo '例の件お願いします' | hisho-tone check)")
+        raise CliError(
+            "テキストを引数で渡すか、標準入力から流し込んでください (例: echo '例の件お願いします' | hisho-tone check)"
+        )
     return sys.stdin.buffer.read().decode("utf-8", errors="replace")
 
 
@@ -148,7 +155,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     preds = []
     for i, row in enumerate(rows, 1):
         advice = analyzer.analyze(row["text"], channel=row["channel"], sensitivity=args.sensitivity)
-        preds.append({"call_probability": advice.call_probability, "ambiguity": advice.ambiguity, "emotional_weight": advice.emotional_weight})
+        preds.append(
+            {
+                "call_probability": advice.call_probability,
+                "ambiguity": advice.ambiguity,
+                "emotional_weight": advice.emotional_weight,
+            }
+        )
         if i % 500 == 0:
             print(f"  {i}/{len(rows)}", file=sys.stderr)
     metrics = evaluate(rows, preds, analyzer.thresholds(args.sensitivity)[1])
@@ -171,7 +184,11 @@ def _evaluate_unlabeled(args: argparse.Namespace) -> int:
     analyzer = Analyzer(config=False, model=args.model or "default")
     report = NoiseReport()
     for i, text in enumerate(read_texts(path), 1):
-        report.add(text, analyzer.analyze(text, channel=args.channel, sensitivity=args.sensitivity), keep_examples=0 if args.json else 5)
+        report.add(
+            text,
+            analyzer.analyze(text, channel=args.channel, sensitivity=args.sensitivity),
+            keep_examples=0 if args.json else 5,
+        )
         if i % 1000 == 0 and not args.json:
             print(f"  {i} texts", file=sys.stderr)
     if not report.texts:
@@ -179,7 +196,11 @@ def _evaluate_unlabeled(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
-        print(report.format(f"{path} (model {analyzer.model.id if analyzer.model else 'cues'}, {args.channel}, sensitivity {args.sensitivity})"))
+        print(
+            report.format(
+                f"{path} (model {analyzer.model.id if analyzer.model else 'cues'}, {args.channel}, sensitivity {args.sensitivity})"
+            )
+        )
     return 0
 
 
@@ -201,14 +222,22 @@ def _load_thread(args: argparse.Namespace) -> dict[str, Any]:
     return thread
 
 
-THREAD_LABELS = {"ping_pong": "往復", "rising_emotion": "感情の高まり", "unanswered_question": "未回答の質問", "repeated_request": "繰り返しのお願い", "misalignment": "認識のずれ"}
+THREAD_LABELS = {
+    "ping_pong": "往復",
+    "rising_emotion": "感情の高まり",
+    "unanswered_question": "未回答の質問",
+    "repeated_request": "繰り返しのお願い",
+    "misalignment": "認識のずれ",
+}
 
 
 def cmd_thread(args: argparse.Namespace) -> int:
     from .thread import MAX_MESSAGES, analyze_thread
 
     thread = _load_thread(args)
-    advice = analyze_thread(thread["messages"], draft=thread["draft"], channel=thread["channel"], sensitivity=args.sensitivity)
+    advice = analyze_thread(
+        thread["messages"], draft=thread["draft"], channel=thread["channel"], sensitivity=args.sensitivity
+    )
     if args.json:
         print(json.dumps(advice.to_dict(), ensure_ascii=False, indent=2))
         return 0
@@ -225,7 +254,11 @@ def cmd_thread(args: argparse.Namespace) -> int:
     if advice.reasons:
         lines += ["", "理由:"]
         for i, r in enumerate(advice.reasons, 1):
-            where = "" if r.message_index is None else (" (下書き)" if r.message_index >= len(advice.per_message) else f" (#{r.message_index + 1})")
+            where = (
+                ""
+                if r.message_index is None
+                else (" (下書き)" if r.message_index >= len(advice.per_message) else f" (#{r.message_index + 1})")
+            )
             lines.append(f"  {i}. {r.label} [{r.kind}]{where}")
             lines.append(f"     {r.message}")
             lines.append(f"     → {r.hint}")
@@ -266,13 +299,26 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise CliError(f"--gap must be a positive number of hours, not {args.gap}")
     if args.scheduler and args.engine != "dask":
         raise CliError("--scheduler needs --engine dask")
-    options = Options.with_user_config(sensitivity=args.sensitivity, with_text=args.with_text, threads=args.threads is not None)
+    options = Options.with_user_config(
+        sensitivity=args.sensitivity, with_text=args.with_text, threads=args.threads is not None
+    )
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         summary = run_batch(
-            args.input, args.output, fmt=args.format, threads_path=args.threads, errors_path=args.errors, me=args.me,
-            gap_hours=args.gap, channel=args.channel, options=options, workers=args.workers, engine=args.engine,
-            scheduler=args.scheduler, resume=args.resume, progress=not args.quiet and sys.stderr.isatty(),
+            args.input,
+            args.output,
+            fmt=args.format,
+            threads_path=args.threads,
+            errors_path=args.errors,
+            me=args.me,
+            gap_hours=args.gap,
+            channel=args.channel,
+            options=options,
+            workers=args.workers,
+            engine=args.engine,
+            scheduler=args.scheduler,
+            resume=args.resume,
+            progress=not args.quiet and sys.stderr.isatty(),
         )
     except _Terminated:
         print("hisho-tone: terminated; rerun with --resume to continue", file=sys.stderr)
@@ -286,7 +332,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, previous)
     if not args.quiet:
         where = f" ({args.errors})" if args.errors else " (--errors FILE で一覧を書き出せます)"
-        print(f"完了: メッセージ {summary.messages} 件（今回 {summary.scored} 件）、会話 {summary.conversations} 件、読めなかったレコード {summary.errors} 件" + (where if summary.errors else ""), file=sys.stderr)
+        print(
+            f"完了: メッセージ {summary.messages} 件（今回 {summary.scored} 件）、会話 {summary.conversations} 件、読めなかったレコード {summary.errors} 件"
+            + (where if summary.errors else ""),
+            file=sys.stderr,
+        )
     return 1 if summary.errors else 0
 
 
@@ -295,26 +345,79 @@ def _add_batch(sub: Any) -> None:
     from .readers import FORMATS
 
     p = sub.add_parser(
-        "batch", help="score a whole archive (JSONL/CSV, Chatwork rooms, Gmail mbox) on every core or a Dask cluster",
+        "batch",
+        help="score a whole archive (JSONL/CSV, Chatwork rooms, Gmail mbox) on every core or a Dask cluster",
         description="Score every message of an archive into JSONL, one line per message in input order (byte-identical whatever "
         "--workers or --engine). INPUT is a JSONL or CSV file of messages (id, thread|room, author, me, time, channel, text; "
         "messages of a thread contiguous), a directory of Chatwork <room_id>.json API message lists, or a Gmail Takeout mbox. "
         "Records that cannot be read are counted and listed with --errors. " + BATCH_EXIT,
     )
     p.add_argument("input", metavar="INPUT", help="file or directory to read")
-    p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="one line per message: id, thread, recommendation, scores, reason kinds and spans")
-    p.add_argument("--threads", default=None, metavar="FILE", help="also write one line per conversation (analyze_thread) to FILE")
-    p.add_argument("--errors", default=None, metavar="FILE", help="write one JSON line per unreadable record (source, where, reason)")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT.jsonl",
+        help="one line per message: id, thread, recommendation, scores, reason kinds and spans",
+    )
+    p.add_argument(
+        "--threads", default=None, metavar="FILE", help="also write one line per conversation (analyze_thread) to FILE"
+    )
+    p.add_argument(
+        "--errors",
+        default=None,
+        metavar="FILE",
+        help="write one JSON line per unreadable record (source, where, reason)",
+    )
     p.add_argument("--format", choices=("auto", *FORMATS), default="auto", help="input format (default: from the path)")
-    p.add_argument("--me", default=None, help="marks your own messages: the author (JSONL/CSV), account id (Chatwork) or address (mbox)")
-    p.add_argument("--gap", type=float, default=3.0, metavar="HOURS", help="Chatwork: silence that starts a new conversation (default 3)")
-    p.add_argument("--channel", choices=CHANNELS, default="chat", help="channel of JSONL/CSV messages without one (default chat; mbox is always email)")
-    p.add_argument("--sensitivity", choices=SENSITIVITIES, default="normal", help="how readily to suggest a call (default: normal)")
-    p.add_argument("--with-text", action="store_true", help="copy each message's text and the reasons' phrases into the output")
-    p.add_argument("--workers", type=int, default=None, metavar="N", help="processes (local) or LocalCluster workers (dask); default: all cores")
-    p.add_argument("--engine", choices=ENGINES, default="local", help="local worker processes (default) or dask (needs hisho-tone[dask])")
-    p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="with --engine dask: an existing scheduler (tcp://host:8786); default: a LocalCluster")
-    p.add_argument("--resume", action="store_true", help="keep the complete lines of OUT (and --threads/--errors) and continue after them")
+    p.add_argument(
+        "--me",
+        default=None,
+        help="marks your own messages: the author (JSONL/CSV), account id (Chatwork) or address (mbox)",
+    )
+    p.add_argument(
+        "--gap",
+        type=float,
+        default=3.0,
+        metavar="HOURS",
+        help="Chatwork: silence that starts a new conversation (default 3)",
+    )
+    p.add_argument(
+        "--channel",
+        choices=CHANNELS,
+        default="chat",
+        help="channel of JSONL/CSV messages without one (default chat; mbox is always email)",
+    )
+    p.add_argument(
+        "--sensitivity", choices=SENSITIVITIES, default="normal", help="how readily to suggest a call (default: normal)"
+    )
+    p.add_argument(
+        "--with-text", action="store_true", help="copy each message's text and the reasons' phrases into the output"
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes (local) or LocalCluster workers (dask); default: all cores",
+    )
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="local",
+        help="local worker processes (default) or dask (needs hisho-tone[dask])",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="with --engine dask: an existing scheduler (tcp://host:8786); default: a LocalCluster",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the complete lines of OUT (and --threads/--errors) and continue after them",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary on stderr")
     p.set_defaults(func=cmd_batch)
 
@@ -331,21 +434,44 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="analyse one draft", description="Analyse one draft and print the advice.")
     check.add_argument("text", nargs="?", metavar="TEXT", help="the draft; '-' or absent reads standard input")
-    check.add_argument("--channel", choices=CHANNELS, default="chat", help="chat (default) or email (quotes and signature are set aside)")
-    check.add_argument("--sensitivity", choices=SENSITIVITIES, default="normal", help="how readily to suggest a call (default: normal)")
+    check.add_argument(
+        "--channel",
+        choices=CHANNELS,
+        default="chat",
+        help="chat (default) or email (quotes and signature are set aside)",
+    )
+    check.add_argument(
+        "--sensitivity", choices=SENSITIVITIES, default="normal", help="how readily to suggest a call (default: normal)"
+    )
     check.add_argument("--json", action="store_true", help="print the advice as JSON (same shape as the HTTP API)")
-    check.add_argument("--exit-code", action="store_true", help="exit with status 1 when a call or video is recommended")
+    check.add_argument(
+        "--exit-code", action="store_true", help="exit with status 1 when a call or video is recommended"
+    )
     check.set_defaults(func=cmd_check)
 
-    serve = sub.add_parser("serve", help="start the local HTTP service and playground", description="Serve the API and the playground page on this machine.")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; others need --allow-remote and a token)")
+    serve = sub.add_parser(
+        "serve",
+        help="start the local HTTP service and playground",
+        description="Serve the API and the playground page on this machine.",
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1; others need --allow-remote and a token)",
+    )
     serve.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
-    serve.add_argument("--allow-remote", action="store_true", help="allow binding a non-loopback address (requires a token)")
+    serve.add_argument(
+        "--allow-remote", action="store_true", help="allow binding a non-loopback address (requires a token)"
+    )
     serve.add_argument("--token", default=None, help="require this bearer token (default: $HISHO_TONE_TOKEN if set)")
     serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
     serve.set_defaults(func=cmd_serve)
 
-    train = sub.add_parser("train", help="retrain the model from the labeled corpus", description="Retrain the shipped model from models/data (needs the 'train' extra: scikit-learn).")
+    train = sub.add_parser(
+        "train",
+        help="retrain the model from the labeled corpus",
+        description="Retrain the shipped model from models/data (needs the 'train' extra: scikit-learn).",
+    )
     train.add_argument("--data", default=None, help="folder of messages_*.jsonl files (default: models/data)")
     train.add_argument("--out", default=None, help="where to write the model JSON (default: models/model.json)")
     train.add_argument("--card", default=None, help="where to write the model card (default: models/MODEL_CARD.md)")
@@ -355,28 +481,51 @@ def build_parser() -> argparse.ArgumentParser:
     train.set_defaults(func=cmd_train)
 
     evaluate = sub.add_parser(
-        "evaluate", help="measure the model on labeled messages, or its noise on unlabeled text",
+        "evaluate",
+        help="measure the model on labeled messages, or its noise on unlabeled text",
         description="Print ROC-AUC, macro-F1, Spearman and calibration for a labeled JSONL file (fields: id, channel, text, call, "
         "ambiguity, emotion); with --unlabeled, the share of each recommendation on any texts and the reason kinds behind call/video.",
     )
-    evaluate.add_argument("file", metavar="FILE", help="labeled JSONL; with --unlabeled, one text per line or JSONL with a 'text' field")
-    evaluate.add_argument("--unlabeled", action="store_true", help="FILE has no labels: print how often each recommendation is given (check the noise on your own archive)")
-    evaluate.add_argument("--channel", choices=CHANNELS, default="chat", help="with --unlabeled: the channel to analyse the texts as (default chat)")
+    evaluate.add_argument(
+        "file", metavar="FILE", help="labeled JSONL; with --unlabeled, one text per line or JSONL with a 'text' field"
+    )
+    evaluate.add_argument(
+        "--unlabeled",
+        action="store_true",
+        help="FILE has no labels: print how often each recommendation is given (check the noise on your own archive)",
+    )
+    evaluate.add_argument(
+        "--channel",
+        choices=CHANNELS,
+        default="chat",
+        help="with --unlabeled: the channel to analyse the texts as (default chat)",
+    )
     evaluate.add_argument("--model", default=None, help="a model JSON (default: the shipped model)")
-    evaluate.add_argument("--sensitivity", choices=SENSITIVITIES, default="normal", help="which threshold to score macro-F1 at")
+    evaluate.add_argument(
+        "--sensitivity", choices=SENSITIVITIES, default="normal", help="which threshold to score macro-F1 at"
+    )
     evaluate.add_argument("--json", action="store_true", help="print the metrics as JSON")
     evaluate.set_defaults(func=cmd_evaluate)
     for name, func, text in (
         ("thread", cmd_thread, "judge a whole conversation (ping-pong, unanswered questions, rising emotion)"),
         ("recap", cmd_recap, "draft the written recap to send after the call"),
     ):
-        p = sub.add_parser(name, help=text, description=text + ". FILE is JSON ([{author, text, me}] or {messages, draft, channel}), JSONL (one message per line, as 'batch' reads), a Chatwork export ('[名前] 2026/11/20 10:02' headers), an email export ('From: 名前' headers) or '名前: 本文' lines; '-' reads standard input.")
+        p = sub.add_parser(
+            name,
+            help=text,
+            description=text
+            + ". FILE is JSON ([{author, text, me}] or {messages, draft, channel}), JSONL (one message per line, as 'batch' reads), a Chatwork export ('[名前] 2026/11/20 10:02' headers), an email export ('From: 名前' headers) or '名前: 本文' lines; '-' reads standard input.",
+        )
         p.add_argument("file", metavar="FILE", help="the thread, oldest message first")
         p.add_argument("--me", default=None, help="your name as it appears in FILE (marks your own messages)")
         p.add_argument("--draft", default=None, help="the message you are writing now")
-        p.add_argument("--channel", choices=CHANNELS, default=None, help="chat or email (default: from FILE, else chat)")
+        p.add_argument(
+            "--channel", choices=CHANNELS, default=None, help="chat or email (default: from FILE, else chat)"
+        )
         if name == "thread":
-            p.add_argument("--sensitivity", choices=SENSITIVITIES, default="normal", help="how readily to suggest a call")
+            p.add_argument(
+                "--sensitivity", choices=SENSITIVITIES, default="normal", help="how readily to suggest a call"
+            )
             p.add_argument("--json", action="store_true", help="print the thread advice as JSON")
         p.set_defaults(func=func)
     _add_batch(sub)

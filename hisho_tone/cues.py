@@ -12,7 +12,9 @@ from .lexicon import Entry, Item, Lexicon, Spelling, spellings
 from .tokenize import Sentence, Token
 
 # A sentence that asks something: a question mark, or a polite question ending.
-_QUESTION = re.compile(r"(?:[?？]|(?:ます|です|でしょう|ません|でした|ました)か[。.]?|(?:でしょうか|ませんか|ですか))\s*$")
+_QUESTION = re.compile(
+    r"(?:[?？]|(?:ます|です|でしょう|ません|でした|ました)か[。.]?|(?:でしょうか|ませんか|ですか))\s*$"
+)
 _ENDING_CHARS = 8  # longer than any ending _QUESTION matches (sentences carry no trailing space)
 MANY_QUESTIONS_KIND = "many_questions"
 MANY_QUESTIONS_MIN = 3
@@ -66,7 +68,13 @@ def _extend(tokens: tuple[Token, ...], j: int) -> int:
         tok = tokens[j]
         if tok.pos1 in ("助動詞", "接尾辞") or (tok.pos1 == "動詞" and tok.pos2 == "非自立可能"):
             j += 1
-        elif tok.pos1 == "助詞" and tok.pos2 == "接続助詞" and tok.surface in ("て", "で") and j + 1 < len(tokens) and tokens[j + 1].pos1 in ("動詞", "助動詞"):
+        elif (
+            tok.pos1 == "助詞"
+            and tok.pos2 == "接続助詞"
+            and tok.surface in ("て", "で")
+            and j + 1 < len(tokens)
+            and tokens[j + 1].pos1 in ("動詞", "助動詞")
+        ):
             j += 1
         else:
             break
@@ -120,7 +128,9 @@ class Context:
 NEAR_CHARS = 12  # how close concrete content must be to explain a vague referent: 例の件（12/3の請求書）
 
 
-def _keep(entry: Entry, start: int, end: int, sent: Sentence, after: int, ctx: Context, sents: list[Sentence], first: int = -1) -> bool:
+def _keep(
+    entry: Entry, start: int, end: int, sent: Sentence, after: int, ctx: Context, sents: list[Sentence], first: int = -1
+) -> bool:
     sent_text = ctx.text[sent.start : sent.end]
     for allow in entry.allows:
         for m in allow.finditer(sent_text):
@@ -228,7 +238,9 @@ def _with_company(cues: list[Cue], only_with: dict[str, frozenset[str]]) -> list
     return [c for c in cues if c.entry_id not in only_with or not only_with[c.entry_id].isdisjoint(kinds - {c.kind})]
 
 
-def _regex_cues(entry: Entry, regexes, haystack: str, offset: int, sent: Sentence | None, ctx: Context, sents: list[Sentence]) -> list[Cue]:
+def _regex_cues(
+    entry: Entry, regexes, haystack: str, offset: int, sent: Sentence | None, ctx: Context, sents: list[Sentence]
+) -> list[Cue]:
     out = []
     for regex in regexes:
         for m in regex.finditer(haystack):

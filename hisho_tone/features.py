@@ -29,8 +29,12 @@ _EMOJI_NEGATIVE = re.compile(r"[😢😭😞😔😣😖😩😫😤😠😡💢
 _POLITE_END = re.compile(r"(?:です|ます|ください|でしょう|ません)[。!?！？]?$")
 _LIST_ITEM = re.compile(r"(?m)^\s*(?:\d+[.)．）]|[①-⑳]|[・•●■◆▼-]\s?)")
 # こそあど words: a draft that points (あれ, その件, こちら) more than it names is harder to act on.
-_DEMONSTRATIVES = frozenset("これ それ あれ どれ この その あの どの こちら そちら あちら こっち そっち あっち ここ そこ あそこ こんな そんな あんな".split())
-_REQUEST = re.compile(r"お願い|ください|下さい|てほしい|て欲しい|といて|ておいて|てもらえ|ていただけ|頂けます|もらえる|ちょうだい|よろしく")
+_DEMONSTRATIVES = frozenset(
+    "これ それ あれ どれ この その あの どの こちら そちら あちら こっち そっち あっち ここ そこ あそこ こんな そんな あんな".split()
+)
+_REQUEST = re.compile(
+    r"お願い|ください|下さい|てほしい|て欲しい|といて|ておいて|てもらえ|ていただけ|頂けます|もらえる|ちょうだい|よろしく"
+)
 _QUESTION = re.compile(r"[?？]|(?:ですか|ますか|でしょうか|ませんか)")
 # Set phrases that open and close business messages: they say nothing about this draft, and
 # a model that learns from them learns who wrote the corpus, not what makes a message risky.

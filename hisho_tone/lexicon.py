@@ -100,11 +100,19 @@ class Item:
 
     def rejects(self, tok: Any) -> bool:
         """True when no literal or prefix of this item can begin at ``tok`` (a few set look-ups)."""
-        return tok.surface not in self.stems and tok.base not in self.words and tok.lemma not in self.words and not (
-            self.prefixes
-            and any(
-                tok.surface.startswith(p) or tok.base.startswith(p) or tok.lemma.startswith(p) or p.startswith(tok.surface)
-                for p in self.prefixes
+        return (
+            tok.surface not in self.stems
+            and tok.base not in self.words
+            and tok.lemma not in self.words
+            and not (
+                self.prefixes
+                and any(
+                    tok.surface.startswith(p)
+                    or tok.base.startswith(p)
+                    or tok.lemma.startswith(p)
+                    or p.startswith(tok.surface)
+                    for p in self.prefixes
+                )
             )
         )
 
@@ -279,7 +287,9 @@ class Lexicon:
             out.append(self._walk(tokens, i, key, found) if first.surface in stems else found)
         return out
 
-    def _walk(self, tokens: Any, i: int, key: tuple[str, ...], found: list) -> list[tuple[Entry, tuple[Item, ...], int]]:
+    def _walk(
+        self, tokens: Any, i: int, key: tuple[str, ...], found: list
+    ) -> list[tuple[Entry, tuple[Item, ...], int]]:
         """``found`` plus the literals spelled by tokens[i] and the ones after it."""
         if i + 1 < len(tokens):  # most walks stop after one token: those are cached per pair
             pair = (key, tokens[i + 1][:5])
@@ -441,7 +451,11 @@ def make_entry(raw: dict[str, Any], kinds: dict[str, Kind], where: str, lazy: bo
     if unknown := [k for k in only_with if k not in kinds and k not in CATEGORIES]:
         raise LexiconError(f"{where}: only_with names unknown kinds or categories {unknown}")
     # a category stands for every kind in it
-    only_with = [k for name in only_with for k in ([name] if name in kinds else [i for i, c in kinds.items() if c.category == name])]
+    only_with = [
+        k
+        for name in only_with
+        for k in ([name] if name in kinds else [i for i, c in kinds.items() if c.category == name])
+    ]
     scope = raw.get("scope", "sentence")
     if scope not in ("sentence", "message"):
         raise LexiconError(f"{where}: scope must be 'sentence' or 'message'")
@@ -490,10 +504,18 @@ def load_lexicon(extra_entries: list[dict[str, Any]] | None = None, disabled: fr
                 raise LexiconError(f"{name}: kind {kind_id!r} is defined twice")
             evidence = k.get("evidence", "substantive")
             if evidence not in EVIDENCE:
-                raise LexiconError(f"{name}: kind {kind_id!r}: evidence must be one of {', '.join(EVIDENCE)}, not {evidence!r}")
+                raise LexiconError(
+                    f"{name}: kind {kind_id!r}: evidence must be one of {', '.join(EVIDENCE)}, not {evidence!r}"
+                )
             lex.kinds[kind_id] = Kind(
-                kind_id, category, k.get("label", kind_id), k["message"], k.get("hint", ""),
-                float(k.get("weight", 0.5)), bool(k.get("video", False)), evidence,
+                kind_id,
+                category,
+                k.get("label", kind_id),
+                k["message"],
+                k.get("hint", ""),
+                float(k.get("weight", 0.5)),
+                bool(k.get("video", False)),
+                evidence,
             )
         raw_entries.extend((name, e) for e in data.get("cue", []))
     shared = _read_toml("shared.toml")

@@ -145,11 +145,15 @@ class Model:
             raise ModelError(f"{where}: missing or malformed field ({exc})") from exc
         thread = data.get("thread")
         try:
-            self.thread = None if thread is None else {
-                "bias": float(thread["bias"]),
-                "weights": {str(k): float(v) for k, v in thread["weights"].items()},
-                "thresholds": {k: (float(v["care"]), float(v["call"])) for k, v in thread["thresholds"].items()},
-            }
+            self.thread = (
+                None
+                if thread is None
+                else {
+                    "bias": float(thread["bias"]),
+                    "weights": {str(k): float(v) for k, v in thread["weights"].items()},
+                    "thresholds": {k: (float(v["care"]), float(v["call"])) for k, v in thread["thresholds"].items()},
+                }
+            )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ModelError(f"{where}: malformed thread head ({exc})") from exc
         if len(self.ambiguity) != 2 or len(self.emotion) != 2:
@@ -162,7 +166,9 @@ class Model:
         names = set().union(*(h.weights for h in heads))
         # (written out over the five heads: a generator per name made this most of the cold start)
         w0, w1, w2, w3, w4 = (h.weights for h in heads)
-        self._table = {n: (w0.get(n, 0.0), w1.get(n, 0.0), w2.get(n, 0.0), w3.get(n, 0.0), w4.get(n, 0.0)) for n in names}
+        self._table = {
+            n: (w0.get(n, 0.0), w1.get(n, 0.0), w2.get(n, 0.0), w3.get(n, 0.0), w4.get(n, 0.0)) for n in names
+        }
         self._biases = tuple(h.bias for h in heads)
 
     def _margins(self, feats: dict[str, float]) -> list[float]:
@@ -174,12 +180,19 @@ class Model:
             if value == 1.0:
                 row = get(name)
                 if row is not None:
-                    m0 += row[0]; m1 += row[1]; m2 += row[2]; m3 += row[3]; m4 += row[4]  # noqa: E702
+                    m0 += row[0]
+                    m1 += row[1]
+                    m2 += row[2]
+                    m3 += row[3]
+                    m4 += row[4]  # noqa: E702
             elif value:  # a zero adds nothing (many structural features are zero)
                 row = get(name)
                 if row is not None:
-                    m0 += row[0] * value; m1 += row[1] * value; m2 += row[2] * value  # noqa: E702
-                    m3 += row[3] * value; m4 += row[4] * value  # noqa: E702
+                    m0 += row[0] * value
+                    m1 += row[1] * value
+                    m2 += row[2] * value  # noqa: E702
+                    m3 += row[3] * value
+                    m4 += row[4] * value  # noqa: E702
         return [m0, m1, m2, m3, m4]
 
     def thresholds(self, sensitivity: str) -> tuple[float, float]:

@@ -54,7 +54,9 @@ class NoiseReport:
         lines += [f"  {r:15s} {self.recommendations[r]:6d}  {self.share(r):6.1%}" for r in RECOMMENDATIONS]
         lines.append(f"  call or video   {self.share('call', 'video'):6.1%}")
         if self.call_kinds:
-            lines.append("  reasons behind call/video: " + ", ".join(f"{k} {n}" for k, n in self.call_kinds.most_common(12)))
+            lines.append(
+                "  reasons behind call/video: " + ", ".join(f"{k} {n}" for k, n in self.call_kinds.most_common(12))
+            )
         if self.unexplained:
             lines.append(f"  WARNING: {self.unexplained} verdicts above text without a reason")
         for rec, text, kinds in self.examples:
@@ -62,7 +64,9 @@ class NoiseReport:
         return "\n".join(lines)
 
 
-def measure(analyzer: Any, texts: Iterable[str], channel: str = "chat", sensitivity: str = "normal", examples: int = 0) -> NoiseReport:
+def measure(
+    analyzer: Any, texts: Iterable[str], channel: str = "chat", sensitivity: str = "normal", examples: int = 0
+) -> NoiseReport:
     """Analyse every text and count what the writer would be told."""
     report = NoiseReport()
     for text in texts:

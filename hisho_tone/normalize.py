@@ -61,7 +61,9 @@ def _plain(text: str, start: int, end: int) -> bool:
 
 # Characters NFKC maps to themselves and that never compose with the character before them:
 # printable ASCII, kana, CJK ideographs and the common Japanese punctuation (tests check this).
-_STABLE_RUN = re.compile("[\x20-\x7e\n\t\u3001\u3002\u3005\u300c-\u300f\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fb-\u30fe\u4e00-\u9fff]+")
+_STABLE_RUN = re.compile(
+    "[\x20-\x7e\n\t\u3001\u3002\u3005\u300c-\u300f\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fb-\u30fe\u4e00-\u9fff]+"
+)
 
 
 def _combines(ch: str) -> bool:

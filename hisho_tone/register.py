@@ -7,7 +7,9 @@ import re
 from .tokenize import Sentence
 
 # Humble/honorific forms that mark business keigo rather than plain です/ます.
-_KEIGO = re.compile(r"いたし|致し|ございま|存じ|申し上げ|頂戴|恐れ入|恐縮|賜|拝見|伺い|幸いです|いただけますでしょうか|させていただ|お世話になっております")
+_KEIGO = re.compile(
+    r"いたし|致し|ございま|存じ|申し上げ|頂戴|恐れ入|恐縮|賜|拝見|伺い|幸いです|いただけますでしょうか|させていただ|お世話になっております"
+)
 _POLITE = re.compile(r"です|ます|でした|ません|ください|下さい|でしょう")
 
 

@@ -31,7 +31,9 @@ _QUESTION_SENT = re.compile(r"(?:[?？]|(?:ですか|ますか|でしょうか|�
 # A message that closes the topic: thanks or a decision, with no new question in it. A bare
 # 承知しました / 了解です does not: it usually means "I'll redo it", and the exchange goes on.
 _RESOLUTION = re.compile(r"ありがと|有難う|確定|決定|決まり|問題ありません|それでお願いします|助かりま|OKです|完了|👍")
-_STOP_LEMMAS = frozenset("為る 有る 居る 成る 言う 思う 御 件 事 様 さん 方 物 時 今 此の 其の 又 貴方 私 良い 無い 本日 今日 明日 確認 お願い 願う 頂く 下さる 致す 参る 申す 拝見 共有".split())
+_STOP_LEMMAS = frozenset(
+    "為る 有る 居る 成る 言う 思う 御 件 事 様 さん 方 物 時 今 此の 其の 又 貴方 私 良い 無い 本日 今日 明日 確認 お願い 願う 頂く 下さる 致す 参る 申す 拝見 共有".split()
+)
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞"})
 
 
@@ -211,9 +213,14 @@ def _content(analysis: Analysis, start: int = 0, end: int | None = None) -> set[
     end = len(analysis.norm.text) if end is None else end
     text = analysis.norm.text
     words = {
-        t.lemma for s in _said(analysis) for t in s.tokens
-        if start <= t.start < end and t.pos1 in _CONTENT_POS and t.pos2 not in ("数詞", "固有名詞")
-        and t.lemma not in _STOP_LEMMAS and len(t.surface) > 1
+        t.lemma
+        for s in _said(analysis)
+        for t in s.tokens
+        if start <= t.start < end
+        and t.pos1 in _CONTENT_POS
+        and t.pos2 not in ("数詞", "固有名詞")
+        and t.lemma not in _STOP_LEMMAS
+        and len(t.surface) > 1
     }
     # concrete content counts too: 「14時でお願いします」 answers 「10時と14時どちらが…」
     words.update("=" + text[s:e] for s, e, _ in analysis.specifics if start <= s < end)
@@ -236,16 +243,27 @@ def _is_resolution(analysis: Analysis, advice: Advice) -> bool:
     has_question = any(_QUESTION_SENT.search(text[s.start : s.end]) for s in analysis.sentences)
     # a thanks followed by a reservation (ありがとうございます。ただ、もう少し…かもしれません) settles
     # nothing: only a plain message, with no reason of its own, closes the topic
-    return bool(_RESOLUTION.search(text)) and not has_question and advice.emotional_weight < 0.5 and advice.recommendation == "text" and not advice.reasons
+    return (
+        bool(_RESOLUTION.search(text))
+        and not has_question
+        and advice.emotional_weight < 0.5
+        and advice.recommendation == "text"
+        and not advice.reasons
+    )
 
 
-def _rounds(messages: list[Message], analyses: list[Analysis], advices: list[Advice], drafted: bool) -> tuple[int, bool]:
+def _rounds(
+    messages: list[Message], analyses: list[Analysis], advices: list[Advice], drafted: bool
+) -> tuple[int, bool]:
     """Back-and-forth exchanges since the last message that settled the topic, and whether it is settled.
 
     The draft (the last message when ``drafted``) never settles anything: it has not been sent.
     """
     turns = _turns(messages)
-    settles = [_is_resolution(analyses[turn[-1]], advices[turn[-1]]) and not (drafted and turn[-1] == len(messages) - 1) for turn in turns]
+    settles = [
+        _is_resolution(analyses[turn[-1]], advices[turn[-1]]) and not (drafted and turn[-1] == len(messages) - 1)
+        for turn in turns
+    ]
     open_from = 0
     for t, settled in enumerate(settles):
         if settled:
@@ -260,8 +278,12 @@ def _rounds(messages: list[Message], analyses: list[Analysis], advices: list[Adv
     return (len(turns) - open_from) // 2, False
 
 
-_WH = re.compile(r"いつ|何時|何日|何曜|いくら|おいくら|どのくらい|どれくらい|どの位|何件|何名|何人|何個|どこ|誰|どなた|どちら|どっち|どれ")
-_YES_NO = re.compile(r"^\s*(?:はい|いいえ|いえ|ええ|うん|ううん|大丈夫|問題(?:ありません|ない)|了解|承知|かしこまり|可能です|できます|できません|難しい|OK|ok)")
+_WH = re.compile(
+    r"いつ|何時|何日|何曜|いくら|おいくら|どのくらい|どれくらい|どの位|何件|何名|何人|何個|どこ|誰|どなた|どちら|どっち|どれ"
+)
+_YES_NO = re.compile(
+    r"^\s*(?:はい|いいえ|いえ|ええ|うん|ううん|大丈夫|問題(?:ありません|ない)|了解|承知|かしこまり|可能です|できます|できません|難しい|OK|ok)"
+)
 
 
 # A reply that offers something back (「Bホールはいかがでしょうか」) takes the question up.
@@ -349,20 +371,63 @@ def _thread_reasons(state: ThreadState) -> list[ThreadReason]:
     reasons = []
     n = len(state.messages)
     if state.rounds >= 3 and not state.resolved:
-        reasons.append(_reason("ping_pong", message_index=None, start=None, end=None, surface=None, messages=list(range(n)), fill={"rounds": state.rounds}))
+        reasons.append(
+            _reason(
+                "ping_pong",
+                message_index=None,
+                start=None,
+                end=None,
+                surface=None,
+                messages=list(range(n)),
+                fill={"rounds": state.rounds},
+            )
+        )
     if state.trend == "rising" and max(a.emotional_weight for a in state.advices) >= 0.5:
         top = max(range(len(state.advices)), key=lambda i: state.advices[i].emotional_weight)
-        reasons.append(_reason("rising_emotion", message_index=top, start=None, end=None, surface=None, messages=list(range(len(state.advices)))))
+        reasons.append(
+            _reason(
+                "rising_emotion",
+                message_index=top,
+                start=None,
+                end=None,
+                surface=None,
+                messages=list(range(len(state.advices))),
+            )
+        )
     for q in state.unanswered:
-        reasons.append(_reason("unanswered_question", message_index=q.message_index, start=q.start, end=q.end, surface=q.surface, messages=[q.message_index], fill={"surface": _short(q.surface)}))
+        reasons.append(
+            _reason(
+                "unanswered_question",
+                message_index=q.message_index,
+                start=q.start,
+                end=q.end,
+                surface=q.surface,
+                messages=[q.message_index],
+                fill={"surface": _short(q.surface)},
+            )
+        )
     seen_kinds: set[tuple[str, int]] = set()
     for i, advice in enumerate(state.advices):
         for r in advice.reasons:
-            kind = {"repetition_complaint": "repeated_request", "misalignment": "misalignment", "conflicting_instructions": "misalignment"}.get(r.kind)
+            kind = {
+                "repetition_complaint": "repeated_request",
+                "misalignment": "misalignment",
+                "conflicting_instructions": "misalignment",
+            }.get(r.kind)
             if kind and (kind, i) not in seen_kinds:
                 seen_kinds.add((kind, i))
                 start, end, surface = _sentence_around(state.analyses[i], r.start, r.end)
-                reasons.append(_reason(kind, message_index=i, start=start, end=end, surface=surface, messages=[i], fill={"surface": _short(surface)}))
+                reasons.append(
+                    _reason(
+                        kind,
+                        message_index=i,
+                        start=start,
+                        end=end,
+                        surface=surface,
+                        messages=[i],
+                        fill={"surface": _short(surface)},
+                    )
+                )
     reasons.extend(_repeated_asks(state, seen_kinds))
     return reasons
 
@@ -384,7 +449,17 @@ def _repeated_asks(state: ThreadState, seen: set[tuple[str, int]]) -> list[Threa
             if len(words_i) >= 2 and len(words_i & words_j) / len(words_i | words_j) >= 0.5:
                 said = _said(state.analyses[j])
                 start, end, surface = _original(state.analyses[j], said[0])
-                out.append(_reason("repeated_request", message_index=j, start=start, end=end, surface=surface, messages=[i, j], fill={"surface": _short(surface)}))
+                out.append(
+                    _reason(
+                        "repeated_request",
+                        message_index=j,
+                        start=start,
+                        end=end,
+                        surface=surface,
+                        messages=[i, j],
+                        fill={"surface": _short(surface)},
+                    )
+                )
                 seen.add(("repeated_request", j))
                 break
     return out
@@ -434,7 +509,11 @@ def thread_features(state: ThreadState) -> dict[str, float]:
         "t:emo_max_other": max((a.emotional_weight for a in others), default=0.0),
         "t:ambiguity_max": max((a.ambiguity for a in state.advices), default=0.0),
         "t:share_call": sum(p >= 0.5 for p in probs) / len(probs),
-        "t:questions": min(sum(1 for a in state.analyses for s in a.sentences if _QUESTION_SENT.search(a.norm.text[s.start : s.end])), 6) / 6,
+        "t:questions": min(
+            sum(1 for a in state.analyses for s in a.sentences if _QUESTION_SENT.search(a.norm.text[s.start : s.end])),
+            6,
+        )
+        / 6,
         "t:rounds": min(state.rounds, 8) / 4,
         "t:ping_pong": 1.0 if "ping_pong" in kinds else 0.0,
         "t:unanswered": min(len(state.unanswered), 3) / 3,
@@ -511,7 +590,7 @@ def analyze_thread(
     from . import invitations
 
     category = "emotion" if state.trend == "rising" else "complexity" if state.rounds >= 3 else "ambiguity"
-    register = (draft_advice or (per_message[-1] if per_message else None))
+    register = draft_advice or (per_message[-1] if per_message else None)
     return ThreadAdvice(
         recommendation=recommendation,
         call_probability=round(max(probability, draft_advice.call_probability if draft_advice else 0.0), 4),
@@ -521,7 +600,9 @@ def analyze_thread(
         reasons=state.reasons,
         per_message=per_message,
         draft=draft_advice,
-        invitation=invitations.invitation(recommendation, channel, register.register if register else "polite", category),
+        invitation=invitations.invitation(
+            recommendation, channel, register.register if register else "polite", category
+        ),
         summary=invitations.summary(recommendation),
         truncated=truncated,
     )
@@ -531,7 +612,12 @@ def analyze_thread(
 _STEP = re.compile(r"(?:まで|までに|期限|締切|〆切|予定|送付|提出|対応|手配|確認|連絡|共有)")
 
 
-def recap_template(messages: Sequence[dict[str, Any]], draft: str | None = None, analyzer: Analyzer | None = None, channel: str = "chat") -> str:
+def recap_template(
+    messages: Sequence[dict[str, Any]],
+    draft: str | None = None,
+    analyzer: Analyzer | None = None,
+    channel: str = "chat",
+) -> str:
     """A Japanese recap skeleton for after the call: open questions, next steps and deadlines."""
     parsed = parse_messages(messages)[-MAX_MESSAGES:]
     if analyzer is None:
@@ -539,7 +625,11 @@ def recap_template(messages: Sequence[dict[str, Any]], draft: str | None = None,
 
         analyzer = default_analyzer()
     state = build_state(analyzer, parsed, draft, channel, "normal")
-    registers = [a.register for a, m in zip(state.analyses, state.messages) if m.me] or [a.register for a in state.analyses] or ["polite"]
+    registers = (
+        [a.register for a, m in zip(state.analyses, state.messages) if m.me]
+        or [a.register for a in state.analyses]
+        or ["polite"]
+    )
     register = max(set(registers), key=registers.count)
     t = _texts()["recap"][register]
     other = next((m.author for m in reversed(parsed) if not m.me), "")
@@ -573,7 +663,9 @@ def recap_template(messages: Sequence[dict[str, Any]], draft: str | None = None,
     decisions = list(dict.fromkeys(decisions))[:6]
     steps = list(dict.fromkeys(steps))[-5:]
     lines = [t["greeting"].replace("{name}", name), "", t["decisions"]]
-    lines += [t["decision_item"].replace("{n}", str(i)).replace("{item}", d) for i, d in enumerate(decisions, 1)] or [t["no_decisions"]]
+    lines += [t["decision_item"].replace("{n}", str(i)).replace("{item}", d) for i, d in enumerate(decisions, 1)] or [
+        t["no_decisions"]
+    ]
     lines += ["", t["next_steps"]]
     lines += [t["step_item"].replace("{item}", s) for s in steps] or [t["no_steps"]]
     lines += ["", t["closing"]]

@@ -39,7 +39,9 @@ def parse_thread(raw: str, me: str | None = None) -> dict[str, Any]:
             if jsonl is not None:
                 return jsonl
             if not _CHATWORK.match(stripped.splitlines()[0]):
-                raise ThreadFormatError(f"looks like JSON but is not valid JSON ({exc.msg}, line {exc.lineno})") from exc
+                raise ThreadFormatError(
+                    f"looks like JSON but is not valid JSON ({exc.msg}, line {exc.lineno})"
+                ) from exc
         else:
             return _from_json(data, me)
     lines = raw.splitlines()
@@ -48,7 +50,11 @@ def parse_thread(raw: str, me: str | None = None) -> dict[str, Any]:
             return {"messages": _blocks(lines, header, me), "draft": None, "channel": kind}
     matched = [_LINE.match(line) for line in lines if line.strip()]
     if matched and all(matched):
-        return {"messages": [_message(m.group(1).strip(), m.group(2), me) for m in matched], "draft": None, "channel": "chat"}
+        return {
+            "messages": [_message(m.group(1).strip(), m.group(2), me) for m in matched],
+            "draft": None,
+            "channel": "chat",
+        }
     raise ThreadFormatError(
         "could not find messages: use JSON, '[名前] 日時' headers (Chatwork), 'From: 名前' headers (email) "
         "or one '名前: 本文' per line"
@@ -90,7 +96,11 @@ def _from_jsonl(raw: str, me: str | None) -> dict[str, Any] | None:
             return None
         messages.append({"author": m.author, "text": m.text, "me": m.me, "channel": m.channel})
     channel = messages[-1]["channel"] if messages else None
-    return {"messages": [{k: v for k, v in m.items() if k != "channel"} for m in messages], "draft": None, "channel": channel}
+    return {
+        "messages": [{k: v for k, v in m.items() if k != "channel"} for m in messages],
+        "draft": None,
+        "channel": channel,
+    }
 
 
 def _blocks(lines: list[str], header: re.Pattern[str], me: str | None) -> list[dict[str, Any]]:

@@ -95,7 +95,21 @@ def _tokens_of(chunk: str, offset: int) -> list[Token]:
             pos = at
         end = pos + len(surface)
         # tuple.__new__ skips the Python-level __new__ a NamedTuple call goes through
-        add(_new(Token, (surface, lemma or surface, base or surface, pos1, pos2 or "*", c_form or "*", offset + pos, offset + end)))
+        add(
+            _new(
+                Token,
+                (
+                    surface,
+                    lemma or surface,
+                    base or surface,
+                    pos1,
+                    pos2 or "*",
+                    c_form or "*",
+                    offset + pos,
+                    offset + end,
+                ),
+            )
+        )
         pos = end
     return tokens
 

@@ -9,8 +9,12 @@ from typing import Any
 # Real-text call/video rates of the model shipped before the real-text work (model
 # hisho-tone-lr-792b1bd140 at commit 97ca02d, its own decision rules), at normal sensitivity, measured
 # with `python -m hisho_tone_models.noise` run on that commit's code. Kept here as the baseline.
-BEFORE = {"KeiCO (all)": 0.643, "Tanaka (5,000 of 50,000)": 0.765, "labeled real test split, text-labeled": 0.829,
-          "labeled real test split, call-labeled": 0.956}
+BEFORE = {
+    "KeiCO (all)": 0.643,
+    "Tanaka (5,000 of 50,000)": 0.765,
+    "labeled real test split, text-labeled": 0.829,
+    "labeled real test split, call-labeled": 0.956,
+}
 
 
 def _counts(rows: list[dict[str, Any]], key: str) -> str:
@@ -24,7 +28,10 @@ def _pct(v: float | None) -> str:
 
 def _real_table(noise: dict[str, Any] | None, model_id: str) -> list[str]:
     if not noise or noise.get("model") != model_id:
-        return ["Not measured for this model: run `python -m hisho_tone_models.noise` (needs shared/data beside the repository).", ""]
+        return [
+            "Not measured for this model: run `python -m hisho_tone_models.noise` (needs shared/data beside the repository).",
+            "",
+        ]
     lines = [
         "Share of sentences told to **call or video**. Before: the model and decision rules shipped until this card's model",
         "(`hisho-tone-lr-792b1bd140`, commit 97ca02d), normal sensitivity, measured with the same script on that commit's code.",
@@ -39,15 +46,31 @@ def _real_table(noise: dict[str, Any] | None, model_id: str) -> list[str]:
             f"| {name} | {by['normal']['texts']} | {_pct(before)} | {_pct(by['low']['call_or_video'])} | "
             f"{_pct(by['normal']['call_or_video'])} | {_pct(by['high']['call_or_video'])} | {_pct(by['normal']['share']['text_with_care'])} |"
         )
-    lines += ["", "Reasons behind call/video on KeiCO and Tanaka (normal): " + "; ".join(
-        f"{name}: " + ", ".join(f"{k} {n}" for k, n in list(by["normal"]["call_reason_kinds"].items())[:8])
-        for name, by in noise["sets"].items() if not name.startswith("labeled")
-    ), ""]
+    lines += [
+        "",
+        "Reasons behind call/video on KeiCO and Tanaka (normal): "
+        + "; ".join(
+            f"{name}: " + ", ".join(f"{k} {n}" for k, n in list(by["normal"]["call_reason_kinds"].items())[:8])
+            for name, by in noise["sets"].items()
+            if not name.startswith("labeled")
+        ),
+        "",
+    ]
     return lines
 
 
-def write_card(path: Path, model: dict[str, Any], rows, train_rows, dev_rows, test_rows, elapsed: float,
-               real_train=(), real_test=(), noise: dict[str, Any] | None = None) -> None:
+def write_card(
+    path: Path,
+    model: dict[str, Any],
+    rows,
+    train_rows,
+    dev_rows,
+    test_rows,
+    elapsed: float,
+    real_train=(),
+    real_test=(),
+    noise: dict[str, Any] | None = None,
+) -> None:
     m, r = model["metrics"], model.get("real_metrics") or {}
     by = model["metrics_by_sensitivity"]
     calls = sum(x["call"] for x in rows)

@@ -17,12 +17,14 @@ def reliability(probs: Sequence[float], labels: Sequence[bool], bins: int = BINS
         lo, hi = b / bins, (b + 1) / bins
         idx = [i for i, p in enumerate(probs) if lo <= p < hi or (b == bins - 1 and p == 1.0)]
         if idx:
-            table.append({
-                "bin": f"{lo:.1f}-{hi:.1f}",
-                "count": len(idx),
-                "predicted": sum(probs[i] for i in idx) / len(idx),
-                "observed": sum(1 for i in idx if labels[i]) / len(idx),
-            })
+            table.append(
+                {
+                    "bin": f"{lo:.1f}-{hi:.1f}",
+                    "count": len(idx),
+                    "predicted": sum(probs[i] for i in idx) / len(idx),
+                    "observed": sum(1 for i in idx if labels[i]) / len(idx),
+                }
+            )
     return table
 
 
@@ -44,7 +46,10 @@ def evaluate(rows: list[dict[str, Any]], preds: list[dict[str, float]], call_thr
     ``call_threshold``."""
     labels = [bool(r["call"]) for r in rows]
     probs = [p["call_probability"] for p in preds]
-    decided = [p["recommendation"] in ("call", "video") if "recommendation" in p else p["call_probability"] >= call_threshold for p in preds]
+    decided = [
+        p["recommendation"] in ("call", "video") if "recommendation" in p else p["call_probability"] >= call_threshold
+        for p in preds
+    ]
     result: dict[str, Any] = {
         "n": len(rows),
         "call_rate": sum(labels) / len(labels) if labels else float("nan"),

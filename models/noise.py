@@ -39,12 +39,16 @@ def real_sets(shared: Path = SHARED) -> dict[str, list[str]]:
             sets["KeiCO (all)"] = [r["本文"] for r in csv.DictReader(fh) if r["本文"].strip()]
     tanaka = shared / "tanaka" / "sentences_ja.txt"
     if tanaka.is_file():
-        lines = [line.strip() for line in tanaka.open(encoding="utf-8") if line.strip()]
-        sets[f"Tanaka ({TANAKA_SAMPLE:,} of {len(lines):,})"] = random.Random(SEED).sample(lines, min(TANAKA_SAMPLE, len(lines)))
+        lines = [line.strip() for line in tanaka.read_text(encoding="utf-8").splitlines() if line.strip()]
+        sets[f"Tanaka ({TANAKA_SAMPLE:,} of {len(lines):,})"] = random.Random(SEED).sample(
+            lines, min(TANAKA_SAMPLE, len(lines))
+        )
     return sets
 
 
-def noise(model: Any = "default", shared: Path = SHARED, sensitivities=SENSITIVITIES, examples: int = 0, quiet: bool = False) -> dict[str, Any]:
+def noise(
+    model: Any = "default", shared: Path = SHARED, sensitivities=SENSITIVITIES, examples: int = 0, quiet: bool = False
+) -> dict[str, Any]:
     """Call/video rates on the real-text sets per sensitivity (and the frozen labeled test split)."""
     analyzer = Analyzer(config=False, model=model)
     sets = real_sets(shared)
@@ -56,7 +60,9 @@ def noise(model: Any = "default", shared: Path = SHARED, sensitivities=SENSITIVI
     for name, texts in sets.items():
         result["sets"][name] = {}
         for sensitivity in sensitivities:
-            report = measure(analyzer, texts, sensitivity=sensitivity, examples=examples if sensitivity == "normal" else 0)
+            report = measure(
+                analyzer, texts, sensitivity=sensitivity, examples=examples if sensitivity == "normal" else 0
+            )
             result["sets"][name][sensitivity] = report.to_dict()
             if not quiet:
                 print(report.format(f"{name}, sensitivity {sensitivity}"), flush=True)
@@ -67,16 +73,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m hisho_tone_models.noise", description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=SHARED, help=f"the shared data folder (default {SHARED})")
     parser.add_argument("--model", default="default", help="a model JSON (default: the shipped model)")
-    parser.add_argument("--out", type=Path, default=OUT, help=f"where to write the figures (default {OUT}); '-' for none")
+    parser.add_argument(
+        "--out", type=Path, default=OUT, help=f"where to write the figures (default {OUT}); '-' for none"
+    )
     parser.add_argument("--examples", type=int, default=5, help="call/video examples to print per set")
     args = parser.parse_args(argv)
     if not real_sets(args.shared):
-        print(f"no real-text sets under {args.shared} (expected keico/keico_corpus.csv, tanaka/sentences_ja.txt)", file=sys.stderr)
+        print(
+            f"no real-text sets under {args.shared} (expected keico/keico_corpus.csv, tanaka/sentences_ja.txt)",
+            file=sys.stderr,
+        )
         return 2
     result = noise(args.model, args.shared, examples=args.examples)
     if str(args.out) != "-":
         args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        print(f"wrote {args.out}. Next: `hisho-tone train` (or `make train`) writes the card with these figures.", file=sys.stderr)
+        print(
+            f"wrote {args.out}. Next: `hisho-tone train` (or `make train`) writes the card with these figures.",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -92,7 +92,10 @@ def _fit(X, y, C: float):
 
 def _head(model) -> dict[str, Any]:
     """One column of the model file: a weight per name of ``features`` (format /2)."""
-    return {"bias": round(float(model.intercept_[0]), WEIGHT_DIGITS), "weights": [round(float(w), WEIGHT_DIGITS) + 0.0 for w in model.coef_[0]]}
+    return {
+        "bias": round(float(model.intercept_[0]), WEIGHT_DIGITS),
+        "weights": [round(float(w), WEIGHT_DIGITS) + 0.0 for w in model.coef_[0]],
+    }
 
 
 def _fold_fits(X, y, folds, C: float):
@@ -142,7 +145,9 @@ def _cross_validated(X, y, groups, real, label: str):
         prob = 1 / (1 + np.exp(-oof))
         losses = [log_loss(y[m], prob[m], labels=[False, True]) for m in (~real, real) if m.any()]
         loss = sum(losses) / len(losses)
-        log(f"  {label}: C={C:<4} out-of-fold log-loss {loss:.4f} (corpus, real: {', '.join(f'{v:.4f}' for v in losses)}), ROC-AUC {roc_auc_score(y, oof):.4f}")
+        log(
+            f"  {label}: C={C:<4} out-of-fold log-loss {loss:.4f} (corpus, real: {', '.join(f'{v:.4f}' for v in losses)}), ROC-AUC {roc_auc_score(y, oof):.4f}"
+        )
         if best is None or loss < best[0] - 1e-9:
             best = (loss, C, oof, models)
     _, C, oof, models = best
@@ -170,7 +175,9 @@ def _decisions(probs, cues, evidence, t: float) -> list[bool]:
     """Whether each message would be told to call (or video) at call threshold ``t``."""
     from hisho_tone.scoring import Scores, decide
 
-    return [decide(Scores(p, 0.0, 0.0), c, evidence, (t * CARE_RATIO, t)) in ("call", "video") for p, c in zip(probs, cues)]
+    return [
+        decide(Scores(p, 0.0, 0.0), c, evidence, (t * CARE_RATIO, t)) in ("call", "video") for p, c in zip(probs, cues)
+    ]
 
 
 def _thread_thresholds(probs: list[float], labels: list[bool]) -> dict[str, dict[str, float]]:
@@ -184,13 +191,21 @@ def _thread_thresholds(probs: list[float], labels: list[bool]) -> dict[str, dict
         sel = [y for p, y in zip(probs, labels) if p >= t]
         return sum(sel) / len(sel) if sel else 1.0
 
-    normal = max((t for t in grid if t >= 0.5), key=lambda t: (round(f1_score(labels, [p >= t for p in probs], average="macro"), 4), -t))
+    normal = max(
+        (t for t in grid if t >= 0.5),
+        key=lambda t: (round(f1_score(labels, [p >= t for p in probs], average="macro"), 4), -t),
+    )
     high = max([t for t in grid if 0.2 <= t <= normal and sum(p >= t for p in pos) >= 0.95 * len(pos)] or [0.2])
     low = min([t for t in grid if t >= normal and precision(t) >= 0.97] or [max(normal, 0.8)])
-    return {s: {"care": round(t * CARE_RATIO, 3), "call": round(t, 3)} for s, t in (("low", low), ("normal", normal), ("high", high))}
+    return {
+        s: {"care": round(t * CARE_RATIO, 3), "call": round(t, 3)}
+        for s, t in (("low", low), ("normal", normal), ("high", high))
+    }
 
 
-def _thresholds(probs: list[float], labels: list[bool], cues: list[list[Any]], real: list[bool]) -> tuple[dict[str, dict[str, float]], list[dict[str, float]]]:
+def _thresholds(
+    probs: list[float], labels: list[bool], cues: list[list[Any]], real: list[bool]
+) -> tuple[dict[str, dict[str, float]], list[dict[str, float]]]:
     """Call thresholds per sensitivity from out-of-fold decisions, the evidence rules included.
 
     ``normal`` maximises the mean of the macro-F1 on the corpus and on the real sentences (a model
@@ -222,18 +237,27 @@ def _thresholds(probs: list[float], labels: list[bool], cues: list[list[Any]], r
         row["score"] = (row["corpus_f1"] + row["real_f1"]) / 2 if reals else row["corpus_f1"]
         table.append(row)
     for r in table[::6]:
-        log("  t={t:.3f} corpus F1 {corpus_f1:.3f} recall {corpus_recall:.3f} precision {corpus_precision:.3f} | real F1 {real_f1:.3f} rate {real_rate:.3f} precision {real_precision:.3f}".format(**r))
+        log(
+            "  t={t:.3f} corpus F1 {corpus_f1:.3f} recall {corpus_recall:.3f} precision {corpus_precision:.3f} | real F1 {real_f1:.3f} rate {real_rate:.3f} precision {real_precision:.3f}".format(
+                **r
+            )
+        )
     normal = max(table, key=lambda r: (round(r["score"], 4), r["t"]))
     high = max(
         [r for r in table if r["t"] <= normal["t"] and r["real_rate"] <= HIGH_NOISE * normal["real_rate"]],
         key=lambda r: (round(r["corpus_recall"], 4), r["t"]),
     )
-    low = min([r for r in table if r["t"] >= normal["t"] and r["corpus_precision"] >= 0.97] or [normal], key=lambda r: r["t"])
+    low = min(
+        [r for r in table if r["t"] >= normal["t"] and r["corpus_precision"] >= 0.97] or [normal], key=lambda r: r["t"]
+    )
     thresholds = {
         s: {"care": round(r["t"] * CARE_RATIO, 4), "call": r["t"]}
         for s, r in (("low", low), ("normal", normal), ("high", high))
     }
-    chosen = [{"sensitivity": s, **{k: round(v, 4) for k, v in r.items()}} for s, r in (("low", low), ("normal", normal), ("high", high))]
+    chosen = [
+        {"sensitivity": s, **{k: round(v, 4) for k, v in r.items()}}
+        for s, r in (("low", low), ("normal", normal), ("high", high))
+    ]
     return thresholds, chosen
 
 
@@ -251,13 +275,26 @@ def measure(model: Any, rows: list[dict[str, Any]], sensitivity: str = "normal")
 
     analyzer = Analyzer(config=False, model=model)
     advices = [analyzer.analyze(r["text"], channel=r["channel"], sensitivity=sensitivity) for r in rows]
-    preds = [{"call_probability": a.call_probability, "ambiguity": a.ambiguity, "emotional_weight": a.emotional_weight,
-              "recommendation": a.recommendation} for a in advices]
+    preds = [
+        {
+            "call_probability": a.call_probability,
+            "ambiguity": a.ambiguity,
+            "emotional_weight": a.emotional_weight,
+            "recommendation": a.recommendation,
+        }
+        for a in advices
+    ]
     return evaluate(rows, preds, analyzer.thresholds(sensitivity)[1])
 
 
-def train(data_dir: Path = DATA_DIR, out: Path | None = MODELS_DIR / "model.json", card: Path | None = MODELS_DIR / "MODEL_CARD.md", limit: int | None = None, seed: int = SEED,
-          noise_out: Path | None = MODELS_DIR / "noise.json") -> dict[str, Any]:
+def train(
+    data_dir: Path = DATA_DIR,
+    out: Path | None = MODELS_DIR / "model.json",
+    card: Path | None = MODELS_DIR / "MODEL_CARD.md",
+    limit: int | None = None,
+    seed: int = SEED,
+    noise_out: Path | None = MODELS_DIR / "noise.json",
+) -> dict[str, Any]:
     """Train, evaluate and write the model (``out``) and its card (``card``); return the model dict.
 
     With ``noise_out`` and shared/data beside the repository, the real-text noise of the new model is
@@ -296,7 +333,10 @@ def train(data_dir: Path = DATA_DIR, out: Path | None = MODELS_DIR / "model.json
         from sklearn.isotonic import IsotonicRegression
 
         iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(oof, y)
-        calibration = {"x": [round(float(v), 6) for v in iso.X_thresholds_], "y": [round(float(v), 6) for v in iso.y_thresholds_]}
+        calibration = {
+            "x": [round(float(v), 6) for v in iso.X_thresholds_],
+            "y": [round(float(v), 6) for v in iso.y_thresholds_],
+        }
         oof_probs = [float(p) for p in iso.predict(oof)]
     else:
         from sklearn.linear_model import LogisticRegression
@@ -324,8 +364,16 @@ def train(data_dir: Path = DATA_DIR, out: Path | None = MODELS_DIR / "model.json
     model: dict[str, Any] = {
         "format": FORMAT,
         "id": "",
-        "trained_on": {"messages": len(rows), "train": len(train_rows) + len(dev_rows), "test": len(test_rows),
-                       "real_train": len(real_train), "real_test": len(real_test), "folds": FOLDS, "seed": seed, "C_call": C},
+        "trained_on": {
+            "messages": len(rows),
+            "train": len(train_rows) + len(dev_rows),
+            "test": len(test_rows),
+            "real_train": len(real_train),
+            "real_test": len(real_test),
+            "folds": FOLDS,
+            "seed": seed,
+            "C_call": C,
+        },
         "prevalence": prevalence,
         "features": names,
         "heads": {"call": _head(call_model), "ambiguity": heads["ambiguity"], "emotion": heads["emotion"]},
@@ -341,8 +389,12 @@ def train(data_dir: Path = DATA_DIR, out: Path | None = MODELS_DIR / "model.json
     model["real_metrics"] = _rounded(measure(runtime, real_test)) if real_test else None
     keys = ("recall", "precision", "macro_f1", "false_alarm", "call_rate_predicted")
     model["metrics_by_sensitivity"] = {
-        s: {"corpus": {k: round(v, 4) for k, v in measure(runtime, test_rows, s).items() if k in keys},
-            "real": {k: round(v, 4) for k, v in measure(runtime, real_test, s).items() if k in keys} if real_test else {}}
+        s: {
+            "corpus": {k: round(v, 4) for k, v in measure(runtime, test_rows, s).items() if k in keys},
+            "real": {k: round(v, 4) for k, v in measure(runtime, real_test, s).items() if k in keys}
+            if real_test
+            else {},
+        }
         for s in ("low", "normal", "high")
     }
 
@@ -350,28 +402,39 @@ def train(data_dir: Path = DATA_DIR, out: Path | None = MODELS_DIR / "model.json
     thread_file = Path(data_dir) / "threads.jsonl"
     if thread_file.is_file() and not limit:
         model["thread"], model["thread_metrics"] = train_thread(thread_file, runtime, seed)
-        log(f"  threads: held-out ROC-AUC {model['thread_metrics']['test_roc_auc']}, out-of-fold ROC-AUC {model['thread_metrics']['oof_roc_auc']}")
+        log(
+            f"  threads: held-out ROC-AUC {model['thread_metrics']['test_roc_auc']}, out-of-fold ROC-AUC {model['thread_metrics']['oof_roc_auc']}"
+        )
     body = json.dumps({k: v for k, v in model.items() if k != "id"}, ensure_ascii=False, sort_keys=True)
     model["id"] = "hisho-tone-lr-" + hashlib.sha256(body.encode()).hexdigest()[:10]
     elapsed = time.perf_counter() - t0
     m = model["metrics"]
-    log(f"  corpus test: ROC-AUC {m['roc_auc']:.3f}  macro-F1 {m['macro_f1']:.3f}  Spearman amb {m['spearman_ambiguity']:.3f} emo {m['spearman_emotion']:.3f}")
+    log(
+        f"  corpus test: ROC-AUC {m['roc_auc']:.3f}  macro-F1 {m['macro_f1']:.3f}  Spearman amb {m['spearman_ambiguity']:.3f} emo {m['spearman_emotion']:.3f}"
+    )
     if model["real_metrics"]:
         r = model["real_metrics"]
-        log(f"  real test: call/video {r['call_rate_predicted']:.3f} (labeled {r['call_rate']:.3f}), ROC-AUC {r['roc_auc']:.3f}, macro-F1 {r['macro_f1']:.3f}")
+        log(
+            f"  real test: call/video {r['call_rate_predicted']:.3f} (labeled {r['call_rate']:.3f}), ROC-AUC {r['roc_auc']:.3f}, macro-F1 {r['macro_f1']:.3f}"
+        )
     if out:
         out.write_text(_dump(model), encoding="utf-8")
         log(f"wrote {out} ({out.stat().st_size // 1024} KiB, model id {model['id']})")
     noise = None
     if noise_out and not limit:
-        from .noise import SHARED, noise as measure_noise, real_sets
+        from .noise import SHARED, real_sets
+        from .noise import noise as measure_noise
 
         if real_sets(SHARED):
             log("real-text noise (python -m hisho_tone_models.noise)")
             noise = measure_noise(Model(model), quiet=True)
-            noise_out.write_text(json.dumps(noise, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            noise_out.write_text(
+                json.dumps(noise, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+            )
             for name, by in noise["sets"].items():
-                log(f"  {name}: call/video {by['normal']['call_or_video']:.1%} (low {by['low']['call_or_video']:.1%}, high {by['high']['call_or_video']:.1%})")
+                log(
+                    f"  {name}: call/video {by['normal']['call_or_video']:.1%} (low {by['low']['call_or_video']:.1%}, high {by['high']['call_or_video']:.1%})"
+                )
     if card:
         from .card import write_card
 
@@ -404,7 +467,7 @@ def train_thread(path: Path, message_model, seed: int) -> tuple[dict[str, Any], 
     from hisho_tone import Analyzer
     from hisho_tone.thread import build_state, parse_messages, thread_features
 
-    threads = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    threads = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     analyzer = Analyzer(config=False, model=message_model)
     feats = []
     for i, t in enumerate(threads, 1):
@@ -442,7 +505,10 @@ def train_thread(path: Path, message_model, seed: int) -> tuple[dict[str, Any], 
         "thresholds": thresholds,
     }
     metrics = {
-        "threads": len(threads), "fit": len(fit_idx), "test": len(test_idx), "C": C,
+        "threads": len(threads),
+        "fit": len(fit_idx),
+        "test": len(test_idx),
+        "C": C,
         "oof_roc_auc": round(float(auc), 4),
         "test_roc_auc": round(float(roc_auc_score(y[test_idx], test_probs)), 4) if len(set(y[test_idx])) == 2 else None,
         "test_macro_f1": round(float(f1_score(y[test_idx], test_probs >= call, average="macro")), 4),

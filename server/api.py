@@ -20,7 +20,15 @@ bp = Blueprint("api", __name__)
 _FIELDS = ("text", "channel", "sensitivity", "thread")
 _RECAP_FIELDS = ("messages", "draft", "channel")
 _MESSAGE_FIELDS = ("text", "author", "me")
-_JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number", type(None): "null"}
+_JSON_TYPES = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    bool: "boolean",
+    int: "number",
+    float: "number",
+    type(None): "null",
+}
 
 
 def _analyzer() -> hisho_tone.Analyzer:
@@ -39,7 +47,9 @@ def _read_json() -> Any:
     mimetype = request.mimetype
     if mimetype != "application/json" and not (mimetype.startswith("application/") and mimetype.endswith("+json")):
         got = shown(mimetype, 60) if mimetype else "none"
-        raise ApiError(415, "unsupported_media_type", f"Send the body as JSON with Content-Type: application/json (got {got}).")
+        raise ApiError(
+            415, "unsupported_media_type", f"Send the body as JSON with Content-Type: application/json (got {got})."
+        )
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
         raise ApiError(415, "unsupported_media_type", f"JSON must be UTF-8, not charset {shown(charset)}.")
@@ -82,7 +92,9 @@ def _string(value: Any, name: str, code: str, limit: int, too_long: str) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate such as "\ud800": not a Unicode string
-        raise ApiError(400, code, f"{name} contains an unpaired surrogate escape, which is not valid Unicode.") from None
+        raise ApiError(
+            400, code, f"{name} contains an unpaired surrogate escape, which is not valid Unicode."
+        ) from None
     return value
 
 
@@ -99,7 +111,11 @@ def _messages(value: Any, name: str) -> list[dict[str, Any]]:
     config = current_app.config
     code = f"invalid_{name}"
     if not isinstance(value, list):
-        raise ApiError(400, code, f'{name} must be an array of messages like [{{"text": "...", "author": "..."}}], not a {_type_name(value)}.')
+        raise ApiError(
+            400,
+            code,
+            f'{name} must be an array of messages like [{{"text": "...", "author": "..."}}], not a {_type_name(value)}.',
+        )
     if len(value) > config["MAX_THREAD_MESSAGES"]:
         raise ApiError(
             413,
@@ -115,7 +131,11 @@ def _messages(value: Any, name: str) -> list[dict[str, Any]]:
             raise ApiError(400, code, f"{where} must be an object with text and author, not a {_type_name(item)}.")
         unknown = [key for key in item if key not in _MESSAGE_FIELDS]
         if unknown:
-            raise ApiError(400, "unknown_field", f"Unknown field {shown(unknown[0])} in {where}; a message has text, author and me.")
+            raise ApiError(
+                400,
+                "unknown_field",
+                f"Unknown field {shown(unknown[0])} in {where}; a message has text, author and me.",
+            )
         for required in ("text", "author"):
             if required not in item:
                 raise ApiError(400, "missing_field", f"{where}.{required} is required.")
@@ -127,7 +147,11 @@ def _messages(value: Any, name: str) -> list[dict[str, Any]]:
         total += len(text)
         out.append({"text": text, "author": author, "me": me})
     if total > config["MAX_THREAD_CHARS"]:
-        raise ApiError(413, "thread_too_long", f"{name} holds {total} characters in all; the limit is {config['MAX_THREAD_CHARS']}.")
+        raise ApiError(
+            413,
+            "thread_too_long",
+            f"{name} holds {total} characters in all; the limit is {config['MAX_THREAD_CHARS']}.",
+        )
     return out
 
 

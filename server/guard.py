@@ -102,7 +102,11 @@ def preflight(origin: str) -> Response:
 def after_request(response: Response) -> Response:
     """CORS headers for allowed callers; no caching, no sniffing, no framing."""
     origin = request.headers.get("Origin")
-    if origin and origin.lower() != own_origin() and settings.origin_allowed(origin, current_app.config["ALLOWED_ORIGINS"]):
+    if (
+        origin
+        and origin.lower() != own_origin()
+        and settings.origin_allowed(origin, current_app.config["ALLOWED_ORIGINS"])
+    ):
         response.headers["Access-Control-Allow-Origin"] = origin
     response.vary.add("Origin")
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -31,7 +31,9 @@ class JsonErrorTask(ErrorTask):
     def execute(self) -> None:
         error = self.request.error
         code = _PROTOCOL_CODES.get(error.code, "bad_request" if error.code < 500 else "internal_error")
-        body = json.dumps({"error": {"code": code, "message": f"{error.reason}: the HTTP request could not be read."}}).encode()
+        body = json.dumps(
+            {"error": {"code": code, "message": f"{error.reason}: the HTTP request could not be read."}}
+        ).encode()
         self.status = f"{error.code} {error.reason}"
         self.response_headers.append(("Content-Type", "application/json"))
         self.set_close_on_finish()
@@ -85,7 +87,9 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt  # unwinds waitress's loop, which then shuts its worker threads down
 
 
-def run(host: str = "127.0.0.1", port: int = 8765, allow_remote: bool = False, token: str | None = None, threads: int = 8) -> int:
+def run(
+    host: str = "127.0.0.1", port: int = 8765, allow_remote: bool = False, token: str | None = None, threads: int = 8
+) -> int:
     """Serve until SIGINT/SIGTERM; returns the process exit status."""
     from . import create_app  # here: the package imports this module
 

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def corpus_texts() -> list[str]:
     texts = []
     for path in sorted((ROOT / "models" / "data").glob("messages_*.jsonl")):
-        texts += [json.loads(line)["text"] for line in path.open(encoding="utf-8")]
+        texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return texts
 
 

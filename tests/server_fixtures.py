@@ -52,7 +52,12 @@ class BufferedClient(FlaskClient):
 
 def make_app(**config: Any) -> Flask:
     """A test app; settings not given are the defaults, whatever the environment says."""
-    base: dict[str, Any] = {"TESTING": True, "ANALYZER": shared_analyzer(), "TOKEN": None, "ALLOWED_ORIGINS": ("chrome-extension://*",)}
+    base: dict[str, Any] = {
+        "TESTING": True,
+        "ANALYZER": shared_analyzer(),
+        "TOKEN": None,
+        "ALLOWED_ORIGINS": ("chrome-extension://*",),
+    }
     app = create_app({**base, **config})
     app.test_client_class = BufferedClient
     return app
@@ -166,8 +171,11 @@ def find_chromium() -> str | None:
     """$HISHO_TONE_CHROMIUM, else Debian's /usr/lib/chromium/chromium (the binary behind the
     /usr/bin/chromium wrapper), else ``chromium`` on PATH."""
     candidates = [
-        os.environ.get("HISHO_TONE_CHROMIUM"), "/usr/lib/chromium/chromium", "/usr/bin/chromium",
-        shutil.which("chromium"), shutil.which("chromium-browser"),
+        os.environ.get("HISHO_TONE_CHROMIUM"),
+        "/usr/lib/chromium/chromium",
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
     ]
     return next((c for c in candidates if c and Path(c).exists()), None)
 

@@ -10,8 +10,20 @@ import pytest
 import hisho_tone
 
 FIELDS = {
-    "recommendation", "call_probability", "ambiguity", "emotional_weight", "reasons", "invitation", "summary",
-    "channel", "sensitivity", "register", "analyzed_chars", "truncated", "model", "excluded",
+    "recommendation",
+    "call_probability",
+    "ambiguity",
+    "emotional_weight",
+    "reasons",
+    "invitation",
+    "summary",
+    "channel",
+    "sensitivity",
+    "register",
+    "analyzed_chars",
+    "truncated",
+    "model",
+    "excluded",
 }
 REASON_FIELDS = {"kind", "category", "label", "start", "end", "surface", "message", "hint", "weight"}
 
@@ -21,7 +33,10 @@ FINE = [
     ("chat", "資料ありがとうございます！とても分かりやすかったです😊🙏✨"),
     ("chat", "失礼しました、添付漏れでした。こちらです。"),
     ("chat", "了解です👍 明日10時に伺います。"),
-    ("email", "山田様\n\nいつもお世話になっております。\n11月分の請求書を添付にてお送りします。\nお支払期限は12/25です。\n\nよろしくお願いいたします。\n\n--\n佐藤 花子\n株式会社サンプル\nTEL 03-1234-5678\n"),
+    (
+        "email",
+        "山田様\n\nいつもお世話になっております。\n11月分の請求書を添付にてお送りします。\nお支払期限は12/25です。\n\nよろしくお願いいたします。\n\n--\n佐藤 花子\n株式会社サンプル\nTEL 03-1234-5678\n",
+    ),
 ]
 
 # Messages where a call or video is the better channel.
@@ -75,9 +90,17 @@ def test_email_quotes_and_signature_do_not_count(analyzer):
 
 
 SPREAD = [
-    "検討させていただきます。", "少し遅れるかもしれません。", "了解です。", "資料、もう少し見やすくできますか？",
-    "明日の件、たぶん大丈夫だと思います", "ちょっと気になる点がありますが、進めてください", "なるべく早めにお願いします",
-    "そうなんですね", "またよろしくお願いします", "今回は見送ります", "一応確認ですが、例の件どうなりました？",
+    "検討させていただきます。",
+    "少し遅れるかもしれません。",
+    "了解です。",
+    "資料、もう少し見やすくできますか？",
+    "明日の件、たぶん大丈夫だと思います",
+    "ちょっと気になる点がありますが、進めてください",
+    "なるべく早めにお願いします",
+    "そうなんですね",
+    "またよろしくお願いします",
+    "今回は見送ります",
+    "一応確認ですが、例の件どうなりました？",
 ]
 
 
@@ -93,7 +116,9 @@ def test_sensitivity_moves_the_threshold(analyzer):
 
 def test_invitation_follows_the_register(analyzer):
     casual = analyzer.analyze("例のやつ、いい感じにやっといて。なるはやで！")
-    keigo = analyzer.analyze("例の件につきまして、いい感じにご対応いただけますでしょうか。なるべく早くお願いいたします。")
+    keigo = analyzer.analyze(
+        "例の件につきまして、いい感じにご対応いただけますでしょうか。なるべく早くお願いいたします。"
+    )
     assert casual.register == "casual" and keigo.register == "keigo"
     assert "？" in casual.invitation and "ます" not in casual.invitation.split("、")[-1]
     assert "いただけ" in keigo.invitation or "頂戴" in keigo.invitation
@@ -110,7 +135,9 @@ def test_non_str_raises_type_error_naming_the_type(bad):
         hisho_tone.analyze(bad)
 
 
-@pytest.mark.parametrize(("kwargs", "error"), [({"channel": "sms"}, "channel"), ({"sensitivity": "max"}, "sensitivity")])
+@pytest.mark.parametrize(
+    ("kwargs", "error"), [({"channel": "sms"}, "channel"), ({"sensitivity": "max"}, "sensitivity")]
+)
 def test_bad_options_raise_value_error(kwargs, error):
     with pytest.raises(ValueError, match=error):
         hisho_tone.analyze("こんにちは", **kwargs)

@@ -49,7 +49,12 @@ def test_config_from_environment(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(
     ("content", "error"),
-    [("disabled_kinds = 3", "disabled_kinds"), ("allow = ['(']", "bad regular expression"), ("phrases = 'x'", "phrases"), ("x = [", "not valid TOML")],
+    [
+        ("disabled_kinds = 3", "disabled_kinds"),
+        ("allow = ['(']", "bad regular expression"),
+        ("phrases = 'x'", "phrases"),
+        ("x = [", "not valid TOML"),
+    ],
 )
 def test_bad_config_files_name_the_problem(tmp_path, content, error):
     path = tmp_path / "config.toml"

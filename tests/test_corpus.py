@@ -22,7 +22,16 @@ def test_both_channels_all_levels_and_categories():
     assert {r["channel"] for r in ROWS} == {"chat", "email"}
     assert {r["ambiguity"] for r in ROWS} == {0, 1, 2} and {r["emotion"] for r in ROWS} == {0, 1, 2}
     categories = Counter(r.get("category") for r in ROWS)
-    for c in ("equivocality", "emotional_load", "high_stakes", "convergence", "routine", "thanks_positive", "minor_apology_with_fix", "long_but_clear"):
+    for c in (
+        "equivocality",
+        "emotional_load",
+        "high_stakes",
+        "convergence",
+        "routine",
+        "thanks_positive",
+        "minor_apology_with_fix",
+        "long_but_clear",
+    ):
         assert categories[c] >= 20, (c, categories[c])
 
 

@@ -57,10 +57,16 @@ FORMAL = [
     ("serious_mistake", "請求金額を誤って二重に請求しておりました。"),
     ("serious_mistake", "先月分のご請求を二重に引き落としてしまいました。"),
     ("serious_mistake", "お見積書の単価に誤りがございました。"),
-    ("complaint_about_person", "御社の担当者様の対応について、申し上げたいことがございます。先日のお電話での言葉遣いが大変高圧的で、不快な思いをいたしました。"),
+    (
+        "complaint_about_person",
+        "御社の担当者様の対応について、申し上げたいことがございます。先日のお電話での言葉遣いが大変高圧的で、不快な思いをいたしました。",
+    ),
     ("complaint_about_person", "貴店のスタッフの接客について、改善をお願いしたくご連絡いたしました。"),
     ("complaint_about_person", "担当の方の態度が横柄で驚きました。"),
-    ("open_decisions", "会場が決まらないと日程も決められず、日程次第で登壇者も変わります。予算もまだ確定していません。"),
+    (
+        "open_decisions",
+        "会場が決まらないと日程も決められず、日程次第で登壇者も変わります。予算もまだ確定していません。",
+    ),
     ("open_decisions", "参加人数が固まっていないため、会場も決まっておりません。"),
     ("open_decisions", "仕様が確定していないので、スケジュールも決められません。"),
 ]
@@ -105,7 +111,9 @@ def test_kana_spelling_keeps_offsets(cue_analyzer):
 
 def test_only_with_and_requires_conditions():
     lex = load_lexicon()
-    entry = make_entry({"kind": "intensifier", "patterns": ["x"], "only_with": ["emotion", "misalignment"]}, lex.kinds, "test")
+    entry = make_entry(
+        {"kind": "intensifier", "patterns": ["x"], "only_with": ["emotion", "misalignment"]}, lex.kinds, "test"
+    )
     assert "negative_emotion" in entry.only_with and "misalignment" in entry.only_with
     with pytest.raises(LexiconError, match="only_with"):
         make_entry({"kind": "intensifier", "patterns": ["x"], "only_with": ["nope"]}, lex.kinds, "test")

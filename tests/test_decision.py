@@ -21,8 +21,11 @@ from hisho_tone.model import FORMATS
 from hisho_tone.scoring import Evidence, Scores, decide
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-EVIDENCE = Evidence(weak=frozenset({"hedge", "intensifier", "emotive_punctuation"}), decisive=frozenset({"contract_end"}),
-                    video=frozenset({"contract_end"}))
+EVIDENCE = Evidence(
+    weak=frozenset({"hedge", "intensifier", "emotive_punctuation"}),
+    decisive=frozenset({"contract_end"}),
+    video=frozenset({"contract_end"}),
+)
 THRESHOLDS = (0.2, 0.4)
 
 
@@ -52,8 +55,12 @@ def _toy(bias: float) -> dict:
     """A model that is certain of a call for every draft, whatever it says."""
     head = {"bias": bias, "weights": {}}
     return {
-        "format": FORMATS[0], "id": "toy", "call": head, "calibration": {"a": 1.0, "b": 0.0},
-        "ambiguity": [head, head], "emotion": [head, head],
+        "format": FORMATS[0],
+        "id": "toy",
+        "call": head,
+        "calibration": {"a": 1.0, "b": 0.0},
+        "ambiguity": [head, head],
+        "emotion": [head, head],
         "thresholds": {s: {"care": 0.3, "call": 0.5} for s in ("low", "normal", "high")},
     }
 
@@ -73,9 +80,17 @@ def test_a_lone_hedge_never_asks_for_a_call():
 
 # Anything a writer may type, and sentences people wrote: never a verdict above text without a reason.
 SENTENCES = [
-    "私には扶養家族はいません。", "先生は本当に、お酒がお好きなんですねえ。", "父の見送りに空港に行ってきたところだ。",
-    "私は、失敗しないように、一生懸命働いた。", "充分にご検討いただいた方がよろしいかと存じます。", "了解", "👍", "",
-    "\x00\x07", "ｱｲｳ ABC ＡＢＣ 123", "お疲れ様です。" * 50,
+    "私には扶養家族はいません。",
+    "先生は本当に、お酒がお好きなんですねえ。",
+    "父の見送りに空港に行ってきたところだ。",
+    "私は、失敗しないように、一生懸命働いた。",
+    "充分にご検討いただいた方がよろしいかと存じます。",
+    "了解",
+    "👍",
+    "",
+    "\x00\x07",
+    "ｱｲｳ ABC ＡＢＣ 123",
+    "お疲れ様です。" * 50,
 ]
 
 
@@ -87,25 +102,42 @@ def test_no_verdict_above_text_without_a_reason(analyzer, text):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("あいうえおかもしれませんと思いますなぜ本当に！？。、例の件結構です検討しますがっかり困った😊\n ")), max_size=60))
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("あいうえおかもしれませんと思いますなぜ本当に！？。、例の件結構です検討しますがっかり困った😊\n ")
+        ),
+        max_size=60,
+    )
+)
 def test_no_verdict_above_text_without_a_reason_on_any_string(analyzer, text):
     advice = analyzer.analyze(text, sensitivity="high")
     assert advice.recommendation == "text" or advice.reasons
 
 
-@pytest.mark.skipif(not (SHARED / "keico" / "keico_corpus.csv").is_file(), reason="shared/data is not beside the repository")
+@pytest.mark.skipif(
+    not (SHARED / "keico" / "keico_corpus.csv").is_file(), reason="shared/data is not beside the repository"
+)
 def test_no_verdict_above_text_without_a_reason_on_real_sentences(analyzer):
     with open(SHARED / "keico" / "keico_corpus.csv", encoding="utf-8") as fh:
         texts = [r["本文"] for r in csv.DictReader(fh)][::10]
-    bare = [t for t in texts if (a := analyzer.analyze(t, sensitivity="high")).recommendation != "text" and not a.reasons]
+    bare = [
+        t for t in texts if (a := analyzer.analyze(t, sensitivity="high")).recommendation != "text" and not a.reasons
+    ]
     assert bare == []
 
 
 # Decisive topics in formal, indirect wording still reach a call or video (issue 10's cases).
 DECISIVE = [
-    ("誠に勝手ながら、3月末をもちまして貴社とのご契約を解約させていただきます。これまで大変お世話になりました。", "contract_end"),
+    (
+        "誠に勝手ながら、3月末をもちまして貴社とのご契約を解約させていただきます。これまで大変お世話になりました。",
+        "contract_end",
+    ),
     ("先日お送りしたお見積りに誤りがあり、50万円少なく記載しておりました。大変申し訳ございません。", "serious_mistake"),
-    ("御社の担当者様の対応について、申し上げたいことがございます。先日のお電話での言葉遣いが大変高圧的で、非常に不快な思いをいたしました。", "complaint_about_person"),
+    (
+        "御社の担当者様の対応について、申し上げたいことがございます。先日のお電話での言葉遣いが大変高圧的で、非常に不快な思いをいたしました。",
+        "complaint_about_person",
+    ),
     ("私事で恐縮ですが、父が入院することになり、来週はお休みをいただきたく存じます。", "health_family"),
 ]
 
@@ -124,8 +156,14 @@ def test_interdependent_open_decisions_are_explained(analyzer):
 
 # Minimal pairs: the same words, harmless and loaded. The harmless side is never told to call.
 PAIRS = [
-    ("明日は晴れると思います！楽しみですね。", "正直、今回の対応には納得できないと思います。なぜ事前に相談がなかったのですか。"),
-    ("ご心配ありがとうございます、もうすっかり元気です。", "何度もお伝えしていますが、まだ修正されていません。正直がっかりしています。"),
+    (
+        "明日は晴れると思います！楽しみですね。",
+        "正直、今回の対応には納得できないと思います。なぜ事前に相談がなかったのですか。",
+    ),
+    (
+        "ご心配ありがとうございます、もうすっかり元気です。",
+        "何度もお伝えしていますが、まだ修正されていません。正直がっかりしています。",
+    ),
     ("父の見送りに空港へ行ってきました。", "今回のご提案は見送らせていただきます。"),
     ("その日程で結構です。よろしくお願いします。", "いえ、結構です。"),
     ("先生は本当に、お酒がお好きなんですねえ。", "本当にいい加減にしてください。何度目ですか。"),

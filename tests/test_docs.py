@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_cue_docs_are_generated_from_the_dictionaries():
-    out = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_cue_docs.py"), "--check"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "gen_cue_docs.py"), "--check"], capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr
 
 
@@ -43,9 +45,15 @@ def test_version_is_consistent():
 
 def test_readme_thread_example_output(analyzer):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    authors = [("田中", "バナーの色、もう少し明るくできますか？"), ("佐藤", "こちらの色味でいかがでしょうか。"), ("田中", "うーん、もう少し明るい方がいいかもです"),
-               ("佐藤", "では、こちらはいかがでしょう。"), ("田中", "明るすぎるかもしれません。前の方が近いかも"), ("佐藤", "では中間の色でお作りしますね。"),
-               ("田中", "うーん、なんか違うんですよね")]
+    authors = [
+        ("田中", "バナーの色、もう少し明るくできますか？"),
+        ("佐藤", "こちらの色味でいかがでしょうか。"),
+        ("田中", "うーん、もう少し明るい方がいいかもです"),
+        ("佐藤", "では、こちらはいかがでしょう。"),
+        ("田中", "明るすぎるかもしれません。前の方が近いかも"),
+        ("佐藤", "では中間の色でお作りしますね。"),
+        ("田中", "うーん、なんか違うんですよね"),
+    ]
     thread = [{"author": a, "text": t, "me": a == "佐藤"} for a, t in authors]
     for _, text in authors:
         assert text in readme
@@ -54,5 +62,7 @@ def test_readme_thread_example_output(analyzer):
 
 
 def test_docs_show_the_shipped_model_id():
-    out = subprocess.run([sys.executable, str(ROOT / "tools" / "sync_model_id.py"), "--check"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "sync_model_id.py"), "--check"], capture_output=True, text=True
+    )
     assert out.returncode == 0, f"{out.stdout}run `python tools/sync_model_id.py` after a retrain"

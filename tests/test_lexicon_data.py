@@ -19,9 +19,34 @@ INVALID = [(e.kind, e.id, ex) for e in LEX.entries for ex in e.counterexamples]
 
 # Kinds the issue requires, by category.
 REQUIRED_KINDS = {
-    "ambiguity": {"vague_referent", "vague_standard", "vague_time_amount", "ambiguous_assent", "indirect_refusal", "hedge", "hedged_criticism", "double_negative"},
-    "emotion": {"negative_emotion", "blame_question", "repetition_complaint", "curt_reply", "intensifier", "emotive_punctuation", "heavy_apology"},
-    "sensitivity": {"contract_end", "fee_change", "payment_trouble", "serious_mistake", "health_family", "interpersonal_conflict", "complaint_about_person"},
+    "ambiguity": {
+        "vague_referent",
+        "vague_standard",
+        "vague_time_amount",
+        "ambiguous_assent",
+        "indirect_refusal",
+        "hedge",
+        "hedged_criticism",
+        "double_negative",
+    },
+    "emotion": {
+        "negative_emotion",
+        "blame_question",
+        "repetition_complaint",
+        "curt_reply",
+        "intensifier",
+        "emotive_punctuation",
+        "heavy_apology",
+    },
+    "sensitivity": {
+        "contract_end",
+        "fee_change",
+        "payment_trouble",
+        "serious_mistake",
+        "health_family",
+        "interpersonal_conflict",
+        "complaint_about_person",
+    },
     "complexity": {"many_questions", "conflicting_instructions", "misalignment"},
 }
 # Kinds added for recall on the labeled call messages (issue 10).

@@ -20,8 +20,12 @@ MODEL = ROOT / "models" / "model.json"
 def _toy(weight: float) -> dict:
     head = {"bias": -2.0, "weights": {"cue:vague_referent": weight}}
     return {
-        "format": FORMATS[0], "id": "toy", "call": head, "calibration": {"a": 1.0, "b": 0.0},
-        "ambiguity": [head, head], "emotion": [head, head],
+        "format": FORMATS[0],
+        "id": "toy",
+        "call": head,
+        "calibration": {"a": 1.0, "b": 0.0},
+        "ambiguity": [head, head],
+        "emotion": [head, head],
         "thresholds": {s: {"care": 0.3, "call": 0.5} for s in ("low", "normal", "high")},
     }
 
@@ -35,7 +39,13 @@ def test_shipped_model_is_plain_json_and_is_used(analyzer):
 
 def test_analyze_does_not_import_scikit_learn():
     code = "import sys, hisho_tone; hisho_tone.analyze('例の件、いい感じにお願いします'); print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy', 'numpy', 'pickle', 'joblib')))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**os.environ, "HISHO_TONE_CONFIG": os.devnull})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "HISHO_TONE_CONFIG": os.devnull},
+    )
     loaded = json.loads(out.stdout.replace("'", '"'))
     assert not [m for m in loaded if m.split(".")[0] in ("sklearn", "scipy", "numpy", "joblib")], loaded
 
@@ -103,7 +113,15 @@ def test_card_figures_are_what_analyze_gives_on_the_test_splits():
     model = load_model(MODEL)
     test_rows = split_by_family(load_messages(), SEED)[2]
     again = measure(model, test_rows)
-    for key in ("roc_auc", "macro_f1", "recall", "precision", "spearman_ambiguity", "spearman_emotion", "call_rate_predicted"):
+    for key in (
+        "roc_auc",
+        "macro_f1",
+        "recall",
+        "precision",
+        "spearman_ambiguity",
+        "spearman_emotion",
+        "call_rate_predicted",
+    ):
         assert again[key] == pytest.approx(shipped["metrics"][key], abs=1e-4), key
     real = measure(model, load_real()[1])
     assert real["call_rate_predicted"] == pytest.approx(shipped["real_metrics"]["call_rate_predicted"], abs=1e-4)
@@ -124,7 +142,9 @@ NOISE = ROOT / "models" / "noise.json"
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (ROOT.parent / "shared" / "data" / "keico").is_dir(), reason="shared/data is not beside the repository")
+@pytest.mark.skipif(
+    not (ROOT.parent / "shared" / "data" / "keico").is_dir(), reason="shared/data is not beside the repository"
+)
 def test_real_text_noise_in_the_card_is_reproduced():
     from hisho_tone_models.noise import noise
 
@@ -142,13 +162,46 @@ def test_real_text_noise_in_the_card_is_reproduced():
 def test_evaluate_command(tmp_path):
     data = tmp_path / "mine.jsonl"
     rows = [
-        {"id": "a", "channel": "chat", "text": "例の件、いい感じにお願いします", "call": True, "ambiguity": 2, "emotion": 0},
-        {"id": "b", "channel": "chat", "text": "了解です👍 明日10時に伺います。", "call": False, "ambiguity": 0, "emotion": 0},
-        {"id": "c", "channel": "chat", "text": "なぜ連絡をくれなかったのですか？", "call": True, "ambiguity": 0, "emotion": 2},
-        {"id": "d", "channel": "chat", "text": "資料ありがとうございます！助かりました😊", "call": False, "ambiguity": 0, "emotion": 0},
+        {
+            "id": "a",
+            "channel": "chat",
+            "text": "例の件、いい感じにお願いします",
+            "call": True,
+            "ambiguity": 2,
+            "emotion": 0,
+        },
+        {
+            "id": "b",
+            "channel": "chat",
+            "text": "了解です👍 明日10時に伺います。",
+            "call": False,
+            "ambiguity": 0,
+            "emotion": 0,
+        },
+        {
+            "id": "c",
+            "channel": "chat",
+            "text": "なぜ連絡をくれなかったのですか？",
+            "call": True,
+            "ambiguity": 0,
+            "emotion": 2,
+        },
+        {
+            "id": "d",
+            "channel": "chat",
+            "text": "資料ありがとうございます！助かりました😊",
+            "call": False,
+            "ambiguity": 0,
+            "emotion": 0,
+        },
     ]
     data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "hisho_tone", "evaluate", str(data), "--json"], capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "hisho_tone", "evaluate", str(data), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     metrics = json.loads(out.stdout)
     assert metrics["n"] == 4 and metrics["roc_auc"] == 1.0
@@ -157,26 +210,46 @@ def test_evaluate_command(tmp_path):
 def test_evaluate_reports_a_broken_file_clearly(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "text": 3}\n', encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "hisho_tone", "evaluate", str(bad)], capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "hisho_tone", "evaluate", str(bad)], capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 2 and "bad.jsonl:1" in out.stderr
 
 
 def test_evaluate_unlabeled_counts_recommendations_on_any_text(tmp_path):
     plain = tmp_path / "archive.txt"
-    plain.write_text("お疲れ様です。資料を共有フォルダに入れました。\n\n例の件、いい感じにまとめといて。なるはやで\nありがとうございます！\n", encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "hisho_tone", "evaluate", "--unlabeled", str(plain), "--json"], capture_output=True, text=True, timeout=120)
+    plain.write_text(
+        "お疲れ様です。資料を共有フォルダに入れました。\n\n例の件、いい感じにまとめといて。なるはやで\nありがとうございます！\n",
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "hisho_tone", "evaluate", "--unlabeled", str(plain), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
     assert report["texts"] == 3 and report["unexplained"] == 0
     assert sum(report["share"].values()) == pytest.approx(1.0)
     assert report["call_or_video"] == pytest.approx(1 / 3, abs=1e-3)  # only the vague request
     assert {"vague_referent", "vague_standard"} <= set(report["call_reason_kinds"])
-    human = subprocess.run([sys.executable, "-m", "hisho_tone", "evaluate", "--unlabeled", str(plain)], capture_output=True, text=True, timeout=120)
+    human = subprocess.run(
+        [sys.executable, "-m", "hisho_tone", "evaluate", "--unlabeled", str(plain)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "call or video" in human.stdout and "3 texts" in human.stdout
 
 
 def test_evaluate_unlabeled_names_a_broken_jsonl_line(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "了解です"}\n{"body": "x"}\n', encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "hisho_tone", "evaluate", "--unlabeled", str(bad)], capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "hisho_tone", "evaluate", "--unlabeled", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 2 and "bad.jsonl:2" in out.stderr

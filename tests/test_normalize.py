@@ -64,7 +64,8 @@ def test_characters_copied_without_normalising_are_really_left_alone_by_nfkc():
     wrong = [
         hex(c)
         for c in range(0x110000)
-        if _STABLE_RUN.fullmatch(chr(c)) and (unicodedata.normalize("NFKC", chr(c)) != chr(c) or unicodedata.combining(chr(c)))
+        if _STABLE_RUN.fullmatch(chr(c))
+        and (unicodedata.normalize("NFKC", chr(c)) != chr(c) or unicodedata.combining(chr(c)))
     ]
     assert wrong == []
 

@@ -85,9 +85,13 @@ CHAT_TABLE = [
     ("[info][title]議事録[/title]次回は12/3です。[/info]", ["議事録", "次回は12/3です。"], 0),
     ("設定は[code]timeout = 30[/code]です。[hr]以上です。", ["設定は", "timeout = 30", "です。", "以上です。"], 0),
     # inside [code] nothing is a tag
-    ("[code]x = \"[qt]\"[/code]", ['x = "[qt]"'], 0),
+    ('[code]x = "[qt]"[/code]', ['x = "[qt]"'], 0),
     # quotes nest; the writer's words are around them
-    ("了解です。\n[qt][qtmeta aid=1]外[qt][qtmeta aid=2]内[/qt]外[/qt]\nよろしくお願いします。", ["了解です。", "よろしくお願いします。"], len("[qt][qtmeta aid=1]外[qt][qtmeta aid=2]内[/qt]外[/qt]")),
+    (
+        "了解です。\n[qt][qtmeta aid=1]外[qt][qtmeta aid=2]内[/qt]外[/qt]\nよろしくお願いします。",
+        ["了解です。", "よろしくお願いします。"],
+        len("[qt][qtmeta aid=1]外[qt][qtmeta aid=2]内[/qt]外[/qt]"),
+    ),
     # an unclosed [qt] is only a tag: nothing after it is hidden
     ("[qt]正直がっかりです", ["正直がっかりです"], 0),
     # lower-case tags and text in square brackets that is no Chatwork tag

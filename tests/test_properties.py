@@ -8,7 +8,12 @@ from hypothesis import strategies as st
 from hisho_tone import RECOMMENDATIONS, Analyzer
 
 ANALYZER = Analyzer(config=False)
-JAPANESE = st.text(alphabet=st.sampled_from(list("例の件いい感じにお願いしますなぜ結構です大丈夫検討！？。、…\n 　😊ｶﾞ\u200b\u3099>-12/3時")), max_size=200)
+JAPANESE = st.text(
+    alphabet=st.sampled_from(
+        list("例の件いい感じにお願いしますなぜ結構です大丈夫検討！？。、…\n 　😊ｶﾞ\u200b\u3099>-12/3時")
+    ),
+    max_size=200,
+)
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -43,8 +48,29 @@ def test_surrogate_escaped_bytes(raw):
 
 # Chatwork drafts: tags mixed with text in any order, closed or not, nested or not.
 CHATWORK_PIECES = st.sampled_from(
-    ["[qt]", "[/qt]", "[qtmeta aid=1 time=2]", "[To:123]", "佐藤さん", "[rp aid=1 to=2-3]", "[toall]", "[info]", "[/info]",
-     "[title]", "[/title]", "[code]", "[/code]", "[hr]", "[piconname:5]", "なぜですか？", "がっかりです。", "例の件、", "\n", " ", "["]
+    [
+        "[qt]",
+        "[/qt]",
+        "[qtmeta aid=1 time=2]",
+        "[To:123]",
+        "佐藤さん",
+        "[rp aid=1 to=2-3]",
+        "[toall]",
+        "[info]",
+        "[/info]",
+        "[title]",
+        "[/title]",
+        "[code]",
+        "[/code]",
+        "[hr]",
+        "[piconname:5]",
+        "なぜですか？",
+        "がっかりです。",
+        "例の件、",
+        "\n",
+        " ",
+        "[",
+    ]
 )
 
 

@@ -24,7 +24,11 @@ def _data_patterns() -> list[str]:
 
 
 def _texts() -> list[str]:
-    rows = [json.loads(line) for f in sorted((ROOT / "models" / "data").glob("messages_*.jsonl")) for line in f.read_text(encoding="utf-8").splitlines()]
+    rows = [
+        json.loads(line)
+        for f in sorted((ROOT / "models" / "data").glob("messages_*.jsonl"))
+        for line in f.read_text(encoding="utf-8").splitlines()
+    ]
     texts = [r["text"] for r in rows[::3]]
     rnd = random.Random(20261126)
     alphabet = "0123456789/:-.,年月日時分半午前後明今来週本円%件あいうかなでしてはのにも！？!?…・。、 \n（）()ですますか😊wわけない"

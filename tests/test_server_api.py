@@ -61,7 +61,13 @@ def test_analyze_defaults_to_chat_and_normal(client: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize(
-    "content_type", ["application/json", "application/json; charset=utf-8", "application/json; charset=UTF-8", "application/vnd.api+json"]
+    "content_type",
+    [
+        "application/json",
+        "application/json; charset=utf-8",
+        "application/json; charset=UTF-8",
+        "application/vnd.api+json",
+    ],
 )
 def test_analyze_accepts_json_content_types(client: FlaskClient, content_type: str) -> None:
     response = client.post("/v1/analyze", data=json.dumps({"text": DRAFT}), content_type=content_type)
@@ -69,7 +75,9 @@ def test_analyze_accepts_json_content_types(client: FlaskClient, content_type: s
 
 
 def test_analyze_tolerates_a_utf8_bom(client: FlaskClient) -> None:
-    response = client.post("/v1/analyze", data=b"\xef\xbb\xbf" + json.dumps({"text": DRAFT}).encode(), content_type="application/json")
+    response = client.post(
+        "/v1/analyze", data=b"\xef\xbb\xbf" + json.dumps({"text": DRAFT}).encode(), content_type="application/json"
+    )
     assert response.status_code == 200
 
 
@@ -135,7 +143,16 @@ def test_playground_page(client: FlaskClient) -> None:
 def test_playground_loads_nothing_from_elsewhere(client: FlaskClient) -> None:
     for path in ("/", "/static/playground.js", "/static/playground.css"):
         text = client.get(path).get_data(as_text=True)
-        for needle in ('src="http', "src='http", "href=\"http", "url(http", "@import", "cdn", "fetch(\"http", "fetch('http"):
+        for needle in (
+            'src="http',
+            "src='http",
+            'href="http',
+            "url(http",
+            "@import",
+            "cdn",
+            'fetch("http',
+            "fetch('http",
+        ):
             assert needle not in text, f"{path} refers to {needle}"
 
 
@@ -147,7 +164,15 @@ ERRORS = [
     ("text/plain", "POST", "/v1/analyze", b'{"text": "a"}', "text/plain", 415, "unsupported_media_type"),
     ("no content type", "POST", "/v1/analyze", b'{"text": "a"}', None, 415, "unsupported_media_type"),
     ("form", "POST", "/v1/analyze", b"text=a", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
-    ("latin-1 JSON", "POST", "/v1/analyze", b'{"text": "a"}', "application/json; charset=latin-1", 415, "unsupported_media_type"),
+    (
+        "latin-1 JSON",
+        "POST",
+        "/v1/analyze",
+        b'{"text": "a"}',
+        "application/json; charset=latin-1",
+        415,
+        "unsupported_media_type",
+    ),
     ("truncated JSON", "POST", "/v1/analyze", b'{"text": ', _JSON, 400, "invalid_json"),
     ("empty body", "POST", "/v1/analyze", b"", _JSON, 400, "invalid_json"),
     ("not UTF-8", "POST", "/v1/analyze", b'{"text": "\xff\xfe"}', _JSON, 400, "invalid_json"),
@@ -169,8 +194,24 @@ ERRORS = [
     ("channel case", "POST", "/v1/analyze", b'{"text": "a", "channel": "CHAT"}', _JSON, 400, "invalid_channel"),
     ("channel null", "POST", "/v1/analyze", b'{"text": "a", "channel": null}', _JSON, 400, "invalid_channel"),
     ("channel number", "POST", "/v1/analyze", b'{"text": "a", "channel": 1}', _JSON, 400, "invalid_channel"),
-    ("unknown sensitivity", "POST", "/v1/analyze", b'{"text": "a", "sensitivity": "max"}', _JSON, 400, "invalid_sensitivity"),
-    ("sensitivity list", "POST", "/v1/analyze", b'{"text": "a", "sensitivity": ["low"]}', _JSON, 400, "invalid_sensitivity"),
+    (
+        "unknown sensitivity",
+        "POST",
+        "/v1/analyze",
+        b'{"text": "a", "sensitivity": "max"}',
+        _JSON,
+        400,
+        "invalid_sensitivity",
+    ),
+    (
+        "sensitivity list",
+        "POST",
+        "/v1/analyze",
+        b'{"text": "a", "sensitivity": ["low"]}',
+        _JSON,
+        400,
+        "invalid_sensitivity",
+    ),
     ("unknown field", "POST", "/v1/analyze", b'{"text": "a", "chanel": "chat"}', _JSON, 400, "unknown_field"),
     ("text too long", "POST", "/v1/analyze", json.dumps({"text": "a" * 20_001}).encode(), _JSON, 413, "text_too_long"),
     ("body too large", "POST", "/v1/analyze", b'{"text": "' + b"a" * 300_000 + b'"}', _JSON, 413, "body_too_large"),
@@ -184,7 +225,9 @@ ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "body", "content_type", "status", "code"), [e[1:] for e in ERRORS], ids=[e[0] for e in ERRORS])
+@pytest.mark.parametrize(
+    ("method", "path", "body", "content_type", "status", "code"), [e[1:] for e in ERRORS], ids=[e[0] for e in ERRORS]
+)
 def test_errors_are_json_with_a_code(
     client: FlaskClient, method: str, path: str, body: bytes | None, content_type: str | None, status: int, code: str
 ) -> None:
@@ -209,7 +252,12 @@ def test_error_messages_name_the_offending_value(client: FlaskClient) -> None:
 
 
 def test_error_messages_never_quote_the_text(client: FlaskClient) -> None:
-    for body in ({"text": MARKER * 3000}, {"text": MARKER, "x": 2}, {"text": MARKER, "channel": "sms"}, {"text": MARKER, "sensitivity": 9}):
+    for body in (
+        {"text": MARKER * 3000},
+        {"text": MARKER, "x": 2},
+        {"text": MARKER, "channel": "sms"},
+        {"text": MARKER, "sensitivity": 9},
+    ):
         response = client.post("/v1/analyze", json=body)
         assert response.status_code in (400, 413)
         assert MARKER not in response.get_data(as_text=True)
@@ -251,7 +299,12 @@ def test_hostile_text_gets_advice(client: FlaskClient, text: str, channel: str) 
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(["text", "channel", "sensitivity", "x"]) | st.text(max_size=8), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["text", "channel", "sensitivity", "x"]) | st.text(max_size=8), inner, max_size=4
+        )
+    ),
     max_leaves=12,
 )
 
@@ -266,7 +319,10 @@ def test_any_json_body_gets_a_4xx_or_advice(client: FlaskClient, body: Any) -> N
 
 
 @SETTINGS
-@given(raw=st.binary(max_size=200), content_type=st.sampled_from(["application/json", "text/plain", "", "application/json; charset=x"]))
+@given(
+    raw=st.binary(max_size=200),
+    content_type=st.sampled_from(["application/json", "text/plain", "", "application/json; charset=x"]),
+)
 def test_any_bytes_get_a_4xx_or_advice(client: FlaskClient, raw: bytes, content_type: str) -> None:
     response = client.post("/v1/analyze", data=raw, content_type=content_type or None)
     assert response.status_code in (200, 400, 415)
@@ -275,7 +331,11 @@ def test_any_bytes_get_a_4xx_or_advice(client: FlaskClient, raw: bytes, content_
 
 
 @SETTINGS
-@given(text=st.text(max_size=300), channel=st.sampled_from(["chat", "email"]), sensitivity=st.sampled_from(["low", "normal", "high"]))
+@given(
+    text=st.text(max_size=300),
+    channel=st.sampled_from(["chat", "email"]),
+    sensitivity=st.sampled_from(["low", "normal", "high"]),
+)
 def test_any_text_gets_advice(client: FlaskClient, text: str, channel: str, sensitivity: str) -> None:
     response = client.post("/v1/analyze", json={"text": text, "channel": channel, "sensitivity": sensitivity})
     if any("\ud800" <= ch <= "\udfff" for ch in text):

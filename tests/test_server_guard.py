@@ -11,7 +11,16 @@ from server_fixtures import DRAFT, EXTENSION_ORIGIN, make_app, shared_analyzer
 
 # ---- Host ------------------------------------------------------------------------------------
 
-LOOPBACK_HOSTS = ["127.0.0.1", "127.0.0.1:8765", "localhost", "localhost:1", "LocalHost:8765", "[::1]", "[::1]:8765", "127.0.0.2:80"]
+LOOPBACK_HOSTS = [
+    "127.0.0.1",
+    "127.0.0.1:8765",
+    "localhost",
+    "localhost:1",
+    "LocalHost:8765",
+    "[::1]",
+    "[::1]:8765",
+    "127.0.0.2:80",
+]
 FOREIGN_HOSTS = [
     "evil.example",  # DNS rebinding: the attacker's name resolving to 127.0.0.1
     "evil.example:8765",
@@ -54,7 +63,16 @@ def test_allowed_hosts_setting() -> None:
 
 @pytest.mark.parametrize(
     ("header", "name"),
-    [("127.0.0.1:8765", "127.0.0.1"), ("LOCALHOST", "localhost"), ("[::1]:1", "::1"), ("[::1]", "::1"), ("a:b", None), ("[::1", None), ("", None), (":80", None)],
+    [
+        ("127.0.0.1:8765", "127.0.0.1"),
+        ("LOCALHOST", "localhost"),
+        ("[::1]:1", "::1"),
+        ("[::1]", "::1"),
+        ("a:b", None),
+        ("[::1", None),
+        ("", None),
+        (":80", None),
+    ],
 )
 def test_host_name(header: str, name: str | None) -> None:
     assert settings.host_name(header) == name
@@ -95,7 +113,9 @@ FOREIGN_ORIGINS = [
 
 
 @pytest.mark.parametrize("origin", FOREIGN_ORIGINS)
-@pytest.mark.parametrize(("method", "path"), [("POST", "/v1/analyze"), ("GET", "/v1/health"), ("GET", "/"), ("OPTIONS", "/v1/analyze")])
+@pytest.mark.parametrize(
+    ("method", "path"), [("POST", "/v1/analyze"), ("GET", "/v1/health"), ("GET", "/"), ("OPTIONS", "/v1/analyze")]
+)
 def test_other_origins_are_refused(client: FlaskClient, origin: str, method: str, path: str) -> None:
     headers = {"Host": "127.0.0.1:8765", "Origin": origin, "Access-Control-Request-Method": "POST"}
     kwargs = {"json": {"text": DRAFT}} if method == "POST" else {}
@@ -142,14 +162,18 @@ def test_preflight_from_the_extension(client: FlaskClient) -> None:
     assert response.status_code == 204
     assert response.headers["Access-Control-Allow-Origin"] == EXTENSION_ORIGIN
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
-    assert {"content-type", "authorization"} <= {h.strip().lower() for h in response.headers["Access-Control-Allow-Headers"].split(",")}
+    assert {"content-type", "authorization"} <= {
+        h.strip().lower() for h in response.headers["Access-Control-Allow-Headers"].split(",")
+    }
     assert response.headers["Access-Control-Allow-Private-Network"] == "true"
     assert int(response.headers["Access-Control-Max-Age"]) > 0
 
 
 def test_preflight_needs_no_token() -> None:
     client = make_app(TOKEN="s3cret").test_client()
-    response = client.options("/v1/analyze", headers={"Origin": EXTENSION_ORIGIN, "Access-Control-Request-Method": "POST"})
+    response = client.options(
+        "/v1/analyze", headers={"Origin": EXTENSION_ORIGIN, "Access-Control-Request-Method": "POST"}
+    )
     assert response.status_code == 204
 
 
@@ -175,11 +199,24 @@ def token_client() -> FlaskClient:
 
 @pytest.mark.parametrize(
     "authorization",
-    [None, "", "Bearer", "Bearer ", "Bearer wrong", "Basic s3cret-token", "s3cret-token", "Bearer s3cret-token2", "Bearer s3cret-toke"],
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer ",
+        "Bearer wrong",
+        "Basic s3cret-token",
+        "s3cret-token",
+        "Bearer s3cret-token2",
+        "Bearer s3cret-toke",
+    ],
 )
 def test_token_is_required_when_configured(token_client: FlaskClient, authorization: str | None) -> None:
     headers = {} if authorization is None else {"Authorization": authorization}
-    for response in (token_client.post("/v1/analyze", json={"text": DRAFT}, headers=headers), token_client.get("/v1/health", headers=headers)):
+    for response in (
+        token_client.post("/v1/analyze", json={"text": DRAFT}, headers=headers),
+        token_client.get("/v1/health", headers=headers),
+    ):
         assert response.status_code == 401
         assert response.get_json()["error"]["code"] == "unauthorized"
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
@@ -187,7 +224,10 @@ def test_token_is_required_when_configured(token_client: FlaskClient, authorizat
 
 @pytest.mark.parametrize("authorization", ["Bearer s3cret-token", "bearer s3cret-token", "Bearer  s3cret-token "])
 def test_right_token_is_accepted(token_client: FlaskClient, authorization: str) -> None:
-    assert token_client.post("/v1/analyze", json={"text": DRAFT}, headers={"Authorization": authorization}).status_code == 200
+    assert (
+        token_client.post("/v1/analyze", json={"text": DRAFT}, headers={"Authorization": authorization}).status_code
+        == 200
+    )
     assert token_client.get("/v1/health", headers={"Authorization": authorization}).status_code == 200
 
 

@@ -25,7 +25,13 @@ except ImportError:  # the browser fixture says so: a skip here, a failure in CI
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def expect(target: Any) -> Any:
@@ -58,7 +64,10 @@ def page(browser: Browser, server: ServerProcess) -> Iterator[Page]:
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
     page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
     page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url}"))
-    page.on("request", lambda req: None if req.url.startswith(server.url) else problems.append(f"off-host request: {req.url}"))
+    page.on(
+        "request",
+        lambda req: None if req.url.startswith(server.url) else problems.append(f"off-host request: {req.url}"),
+    )
     page.goto(server.url)
     yield page
     context.close()

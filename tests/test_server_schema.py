@@ -15,7 +15,11 @@ CONFIG = schemathesis.Config.from_dict(
     {
         "generation": {"max-examples": 50},
         # A text past maxLength is refused with 413 (as documented), which the default list lacks.
-        "checks": {"negative_data_rejection": {"expected-statuses": ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422"]}},
+        "checks": {
+            "negative_data_rejection": {
+                "expected-statuses": ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422"]
+            }
+        },
     }
 )
 schema = schemathesis.openapi.from_wsgi("/openapi.json", make_app(), config=CONFIG)

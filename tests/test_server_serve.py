@@ -45,7 +45,13 @@ def raw_exchange(port: int, data: bytes) -> bytes:
 
 
 def post_json(port: int, payload: Any, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], Any]:
-    status, got, body = request(port, "POST", "/v1/analyze", json.dumps(payload).encode(), {"Content-Type": "application/json", **(headers or {})})
+    status, got, body = request(
+        port,
+        "POST",
+        "/v1/analyze",
+        json.dumps(payload).encode(),
+        {"Content-Type": "application/json", **(headers or {})},
+    )
     return status, got, json.loads(body)
 
 
@@ -81,7 +87,12 @@ def test_keep_alive_serves_several_requests(server: ServerProcess) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     try:
         for _ in range(5):
-            conn.request("POST", "/v1/analyze", body=json.dumps({"text": DRAFT}).encode(), headers={"Content-Type": "application/json"})
+            conn.request(
+                "POST",
+                "/v1/analyze",
+                body=json.dumps({"text": DRAFT}).encode(),
+                headers={"Content-Type": "application/json"},
+            )
             response = conn.getresponse()
             assert response.status == 200
             response.read()
@@ -96,7 +107,10 @@ def test_dns_rebinding_host_is_refused(server: ServerProcess) -> None:
 
 def test_cors_over_http(server: ServerProcess) -> None:
     status, headers, _ = request(
-        server.port, "OPTIONS", "/v1/analyze", headers={"Origin": EXTENSION_ORIGIN, "Access-Control-Request-Method": "POST"}
+        server.port,
+        "OPTIONS",
+        "/v1/analyze",
+        headers={"Origin": EXTENSION_ORIGIN, "Access-Control-Request-Method": "POST"},
     )
     assert status == 204 and headers["access-control-allow-origin"] == EXTENSION_ORIGIN
     status, _, _ = request(server.port, "GET", "/v1/health", headers={"Origin": "https://evil.example"})
@@ -111,7 +125,9 @@ def test_chunked_body(server: ServerProcess) -> None:
 
 
 def test_oversized_bodies_get_json_413(server: ServerProcess) -> None:
-    status, headers, body = request(server.port, "POST", "/v1/analyze", b"a" * 300_000, {"Content-Type": "application/json"})
+    status, headers, body = request(
+        server.port, "POST", "/v1/analyze", b"a" * 300_000, {"Content-Type": "application/json"}
+    )
     assert status == 413  # past the app's limit
     assert headers["content-type"].startswith("application/json")
     assert json.loads(body)["error"]["code"] == "body_too_large"
@@ -178,9 +194,16 @@ def test_token_from_environment_over_http(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("host", "allow_remote", "token"), [("0.0.0.0", False, None), ("0.0.0.0", True, None), ("192.168.1.20", False, "t"), ("example.com", True, "")]
+    ("host", "allow_remote", "token"),
+    [("0.0.0.0", False, None), ("0.0.0.0", True, None), ("192.168.1.20", False, "t"), ("example.com", True, "")],
 )
-def test_remote_bind_needs_flag_and_token(host: str, allow_remote: bool, token: str | None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_remote_bind_needs_flag_and_token(
+    host: str,
+    allow_remote: bool,
+    token: str | None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.delenv("HISHO_TONE_TOKEN", raising=False)
     assert run(host=host, port=0, allow_remote=allow_remote, token=token) == 2
     assert "--allow-remote" in capsys.readouterr().err
@@ -220,7 +243,11 @@ def test_port_in_use_is_explained(tmp_path: Path) -> None:
         busy.listen()
         port = busy.getsockname()[1]
         proc = subprocess.run(
-            [sys.executable, "-m", "hisho_tone", "serve", "--port", str(port)], capture_output=True, text=True, env=clean_env(tmp_path), timeout=60
+            [sys.executable, "-m", "hisho_tone", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            env=clean_env(tmp_path),
+            timeout=60,
         )
     assert proc.returncode == 2
     assert f"port {port} is in use" in proc.stderr and "Traceback" not in proc.stderr

@@ -60,8 +60,12 @@ def error_of(response: Any) -> dict[str, str]:
     return body["error"]
 
 
-def library_thread(thread: list[dict[str, Any]], draft: str, channel: str = "chat", sensitivity: str = "normal") -> dict[str, Any]:
-    return hisho_tone.analyze_thread(thread, draft=draft, channel=channel, sensitivity=sensitivity, analyzer=shared_analyzer()).to_dict()
+def library_thread(
+    thread: list[dict[str, Any]], draft: str, channel: str = "chat", sensitivity: str = "normal"
+) -> dict[str, Any]:
+    return hisho_tone.analyze_thread(
+        thread, draft=draft, channel=channel, sensitivity=sensitivity, analyzer=shared_analyzer()
+    ).to_dict()
 
 
 # ---- POST /v1/analyze with a thread ----------------------------------------------------------
@@ -146,7 +150,9 @@ def test_an_empty_thread_is_answered(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize(("channel", "sensitivity"), [("email", "high"), ("chat", "low")])
 def test_thread_gets_the_channel_and_sensitivity(client: FlaskClient, channel: str, sensitivity: str) -> None:
-    body = client.post("/v1/analyze", json={"text": HARMLESS, "thread": PING_PONG, "channel": channel, "sensitivity": sensitivity}).get_json()
+    body = client.post(
+        "/v1/analyze", json={"text": HARMLESS, "thread": PING_PONG, "channel": channel, "sensitivity": sensitivity}
+    ).get_json()
     assert body["thread"] == library_thread(PING_PONG, HARMLESS, channel, sensitivity)
     assert {a["channel"] for a in body["thread"]["per_message"]} == {channel}
 
@@ -158,8 +164,13 @@ def test_me_defaults_to_false(client: FlaskClient) -> None:
 
 
 def test_question_offsets_index_the_message_as_sent(client: FlaskClient) -> None:
-    thread = [{"author": "佐藤", "text": "🙂𠮷 請求書の宛名は株式会社ABCで合っていますか？"}, {"author": "me", "text": "来週の会議室を予約しました。", "me": True}]
-    body = client.post("/v1/analyze", json={"text": "資料も共有フォルダに入れておきます。", "thread": thread}).get_json()
+    thread = [
+        {"author": "佐藤", "text": "🙂𠮷 請求書の宛名は株式会社ABCで合っていますか？"},
+        {"author": "me", "text": "来週の会議室を予約しました。", "me": True},
+    ]
+    body = client.post(
+        "/v1/analyze", json={"text": "資料も共有フォルダに入れておきます。", "thread": thread}
+    ).get_json()
     questions = body["thread"]["unanswered_questions"]
     assert questions
     for q in questions:
@@ -174,7 +185,10 @@ def test_limits_are_inclusive(client: FlaskClient) -> None:
     thread = [{"author": "田中" if i % 2 else "佐藤", "text": "了解です。", "me": i % 2 == 0} for i in range(limit)]
     assert client.post("/v1/analyze", json={"text": "はい", "thread": thread}).status_code == 200
     per_message, total = server_settings.MAX_MESSAGE_CHARS, server_settings.MAX_THREAD_CHARS
-    thread = [{"author": "a" * server_settings.MAX_AUTHOR_CHARS, "text": "あ" * per_message} for _ in range(total // per_message)]
+    thread = [
+        {"author": "a" * server_settings.MAX_AUTHOR_CHARS, "text": "あ" * per_message}
+        for _ in range(total // per_message)
+    ]
     assert client.post("/v1/analyze", json={"text": "はい", "thread": thread}).status_code == 200
 
 
@@ -182,9 +196,14 @@ def test_a_thread_at_its_limits_with_a_draft_at_its_limit_fits_the_body_limit() 
     """Sent as UTF-8 JSON (JSON.stringify), the largest valid request stays under 256 KiB."""
     per_message = server_settings.MAX_MESSAGE_CHARS
     count = server_settings.MAX_THREAD_MESSAGES
-    texts = ["𠮷" * per_message] * (server_settings.MAX_THREAD_CHARS // per_message) + [""] * (count - server_settings.MAX_THREAD_CHARS // per_message)
+    texts = ["𠮷" * per_message] * (server_settings.MAX_THREAD_CHARS // per_message) + [""] * (
+        count - server_settings.MAX_THREAD_CHARS // per_message
+    )
     thread = [{"text": t, "author": "𠮷" * server_settings.MAX_AUTHOR_CHARS, "me": False} for t in texts]
-    body = json.dumps({"text": "𠮷" * server_settings.MAX_TEXT_CHARS, "channel": "email", "sensitivity": "normal", "thread": thread}, ensure_ascii=False)
+    body = json.dumps(
+        {"text": "𠮷" * server_settings.MAX_TEXT_CHARS, "channel": "email", "sensitivity": "normal", "thread": thread},
+        ensure_ascii=False,
+    )
     assert len(body.encode("utf-8")) <= server_settings.MAX_BODY_BYTES
 
 
@@ -203,12 +222,16 @@ def test_recap_is_the_library_template(client: FlaskClient) -> None:
 
 def test_recap_with_draft_and_channel(client: FlaskClient) -> None:
     body = client.post("/v1/recap", json={"messages": SETTLED, "draft": ROUTINE, "channel": "email"}).get_json()
-    assert body["recap"] == hisho_tone.recap_template(SETTLED, draft=ROUTINE, analyzer=shared_analyzer(), channel="email")
+    assert body["recap"] == hisho_tone.recap_template(
+        SETTLED, draft=ROUTINE, analyzer=shared_analyzer(), channel="email"
+    )
 
 
 def test_recap_follows_the_register() -> None:
     client = make_app().test_client()
-    casual = msgs(("田中", "バナーの色、もうちょい明るくできる？"), ("me", "これでどう？"), ("田中", "うーん、なんか違うんだよね"))
+    casual = msgs(
+        ("田中", "バナーの色、もうちょい明るくできる？"), ("me", "これでどう？"), ("田中", "うーん、なんか違うんだよね")
+    )
     polite = client.post("/v1/recap", json={"messages": PING_PONG}).get_json()["recap"]
     chatty = client.post("/v1/recap", json={"messages": casual}).get_json()["recap"]
     assert chatty == hisho_tone.recap_template(casual, analyzer=shared_analyzer())
@@ -226,42 +249,203 @@ def thread_of(*items: Any) -> list[Any]:
 M = server_settings.MAX_MESSAGE_CHARS
 # (name, path, body, status, code, words the message must contain)
 ERRORS: list[tuple[str, str, Any, int, str, tuple[str, ...]]] = [
-    ("thread string", "/v1/analyze", {"text": "a", "thread": "田中: 了解"}, 400, "invalid_thread", ("thread must be an array", "string")),
-    ("thread object", "/v1/analyze", {"text": "a", "thread": {"text": "a"}}, 400, "invalid_thread", ("thread must be an array", "object")),
+    (
+        "thread string",
+        "/v1/analyze",
+        {"text": "a", "thread": "田中: 了解"},
+        400,
+        "invalid_thread",
+        ("thread must be an array", "string"),
+    ),
+    (
+        "thread object",
+        "/v1/analyze",
+        {"text": "a", "thread": {"text": "a"}},
+        400,
+        "invalid_thread",
+        ("thread must be an array", "object"),
+    ),
     ("thread null", "/v1/analyze", {"text": "a", "thread": None}, 400, "invalid_thread", ("not a null",)),
-    ("item string", "/v1/analyze", {"text": "a", "thread": thread_of("了解")}, 400, "invalid_thread", ("thread[1] must be an object",)),
-    ("item list", "/v1/analyze", {"text": "a", "thread": thread_of(["a", "b"])}, 400, "invalid_thread", ("thread[1] must be an object", "array")),
-    ("text number", "/v1/analyze", {"text": "a", "thread": thread_of({"text": "b", "author": "c"}, {"text": "d", "author": "e"}, {"text": 5, "author": "a"})}, 400, "invalid_thread", ("thread[3].text must be a string", "number")),
-    ("text null", "/v1/analyze", {"text": "a", "thread": thread_of({"text": None, "author": "a"})}, 400, "invalid_thread", ("thread[1].text must be a string",)),
-    ("author number", "/v1/analyze", {"text": "a", "thread": thread_of({"text": "a", "author": 7})}, 400, "invalid_thread", ("thread[1].author must be a string",)),
-    ("me string", "/v1/analyze", {"text": "a", "thread": thread_of({"text": "a", "author": "b", "me": "yes"})}, 400, "invalid_thread", ("thread[1].me must be true or false",)),
-    ("me number", "/v1/analyze", {"text": "a", "thread": thread_of({"text": "a", "author": "b", "me": 1})}, 400, "invalid_thread", ("thread[1].me",)),
-    ("text missing", "/v1/analyze", {"text": "a", "thread": thread_of({"author": "b"})}, 400, "missing_field", ("thread[1].text is required",)),
-    ("author missing", "/v1/analyze", {"text": "a", "thread": thread_of({"text": "b"})}, 400, "missing_field", ("thread[1].author is required",)),
-    ("unknown message field", "/v1/analyze", {"text": "a", "thread": thread_of({"text": "b", "author": "c", "date": "1/1"})}, 400, "unknown_field", ('"date"', "thread[1]")),
-    ("lone surrogate", "/v1/analyze", {"text": "a", "thread": thread_of({"text": "a\ud800b", "author": "c"})}, 400, "invalid_thread", ("thread[1].text", "surrogate")),
-    ("too many", "/v1/analyze", {"text": "a", "thread": [{"text": "a", "author": "b"}] * 51}, 413, "too_many_messages", ("51", "50")),
-    ("message too long", "/v1/analyze", {"text": "a", "thread": thread_of({"text": "あ" * (M + 1), "author": "b"})}, 413, "message_too_long", ("thread[1].text", str(M + 1), str(M))),
-    ("author too long", "/v1/analyze", {"text": "a", "thread": thread_of({"text": "a", "author": "b" * 201})}, 413, "message_too_long", ("thread[1].author", "201", "200")),
-    ("thread too long", "/v1/analyze", {"text": "a", "thread": [{"text": "あ" * M, "author": "b"}] * 4 + [{"text": "あ", "author": "b"}]}, 413, "thread_too_long", ("20001", "20000")),
+    (
+        "item string",
+        "/v1/analyze",
+        {"text": "a", "thread": thread_of("了解")},
+        400,
+        "invalid_thread",
+        ("thread[1] must be an object",),
+    ),
+    (
+        "item list",
+        "/v1/analyze",
+        {"text": "a", "thread": thread_of(["a", "b"])},
+        400,
+        "invalid_thread",
+        ("thread[1] must be an object", "array"),
+    ),
+    (
+        "text number",
+        "/v1/analyze",
+        {
+            "text": "a",
+            "thread": thread_of({"text": "b", "author": "c"}, {"text": "d", "author": "e"}, {"text": 5, "author": "a"}),
+        },
+        400,
+        "invalid_thread",
+        ("thread[3].text must be a string", "number"),
+    ),
+    (
+        "text null",
+        "/v1/analyze",
+        {"text": "a", "thread": thread_of({"text": None, "author": "a"})},
+        400,
+        "invalid_thread",
+        ("thread[1].text must be a string",),
+    ),
+    (
+        "author number",
+        "/v1/analyze",
+        {"text": "a", "thread": thread_of({"text": "a", "author": 7})},
+        400,
+        "invalid_thread",
+        ("thread[1].author must be a string",),
+    ),
+    (
+        "me string",
+        "/v1/analyze",
+        {"text": "a", "thread": thread_of({"text": "a", "author": "b", "me": "yes"})},
+        400,
+        "invalid_thread",
+        ("thread[1].me must be true or false",),
+    ),
+    (
+        "me number",
+        "/v1/analyze",
+        {"text": "a", "thread": thread_of({"text": "a", "author": "b", "me": 1})},
+        400,
+        "invalid_thread",
+        ("thread[1].me",),
+    ),
+    (
+        "text missing",
+        "/v1/analyze",
+        {"text": "a", "thread": thread_of({"author": "b"})},
+        400,
+        "missing_field",
+        ("thread[1].text is required",),
+    ),
+    (
+        "author missing",
+        "/v1/analyze",
+        {"text": "a", "thread": thread_of({"text": "b"})},
+        400,
+        "missing_field",
+        ("thread[1].author is required",),
+    ),
+    (
+        "unknown message field",
+        "/v1/analyze",
+        {"text": "a", "thread": thread_of({"text": "b", "author": "c", "date": "1/1"})},
+        400,
+        "unknown_field",
+        ('"date"', "thread[1]"),
+    ),
+    (
+        "lone surrogate",
+        "/v1/analyze",
+        {"text": "a", "thread": thread_of({"text": "a\ud800b", "author": "c"})},
+        400,
+        "invalid_thread",
+        ("thread[1].text", "surrogate"),
+    ),
+    (
+        "too many",
+        "/v1/analyze",
+        {"text": "a", "thread": [{"text": "a", "author": "b"}] * 51},
+        413,
+        "too_many_messages",
+        ("51", "50"),
+    ),
+    (
+        "message too long",
+        "/v1/analyze",
+        {"text": "a", "thread": thread_of({"text": "あ" * (M + 1), "author": "b"})},
+        413,
+        "message_too_long",
+        ("thread[1].text", str(M + 1), str(M)),
+    ),
+    (
+        "author too long",
+        "/v1/analyze",
+        {"text": "a", "thread": thread_of({"text": "a", "author": "b" * 201})},
+        413,
+        "message_too_long",
+        ("thread[1].author", "201", "200"),
+    ),
+    (
+        "thread too long",
+        "/v1/analyze",
+        {"text": "a", "thread": [{"text": "あ" * M, "author": "b"}] * 4 + [{"text": "あ", "author": "b"}]},
+        413,
+        "thread_too_long",
+        ("20001", "20000"),
+    ),
     ("thread and bad text", "/v1/analyze", {"text": 5, "thread": []}, 400, "invalid_text", ("text must be a string",)),
     ("unknown top field", "/v1/analyze", {"text": "a", "threads": []}, 400, "unknown_field", ('"threads"', "thread")),
     ("recap no messages", "/v1/recap", {}, 400, "missing_field", ('"messages"',)),
     ("recap empty", "/v1/recap", {"messages": []}, 400, "invalid_messages", ("at least one",)),
     ("recap string", "/v1/recap", {"messages": "a"}, 400, "invalid_messages", ("messages must be an array",)),
-    ("recap item", "/v1/recap", {"messages": [{"text": 1, "author": "a"}]}, 400, "invalid_messages", ("messages[0].text must be a string",)),
-    ("recap draft number", "/v1/recap", {"messages": SETTLED, "draft": 3}, 400, "invalid_draft", ("draft must be a string",)),
-    ("recap draft too long", "/v1/recap", {"messages": SETTLED, "draft": "a" * 20_001}, 413, "text_too_long", ("draft is 20001",)),
+    (
+        "recap item",
+        "/v1/recap",
+        {"messages": [{"text": 1, "author": "a"}]},
+        400,
+        "invalid_messages",
+        ("messages[0].text must be a string",),
+    ),
+    (
+        "recap draft number",
+        "/v1/recap",
+        {"messages": SETTLED, "draft": 3},
+        400,
+        "invalid_draft",
+        ("draft must be a string",),
+    ),
+    (
+        "recap draft too long",
+        "/v1/recap",
+        {"messages": SETTLED, "draft": "a" * 20_001},
+        413,
+        "text_too_long",
+        ("draft is 20001",),
+    ),
     ("recap channel", "/v1/recap", {"messages": SETTLED, "channel": "sms"}, 400, "invalid_channel", ('"sms"',)),
-    ("recap sensitivity", "/v1/recap", {"messages": SETTLED, "sensitivity": "high"}, 400, "unknown_field", ('"sensitivity"', "messages, draft and channel")),
+    (
+        "recap sensitivity",
+        "/v1/recap",
+        {"messages": SETTLED, "sensitivity": "high"},
+        400,
+        "unknown_field",
+        ('"sensitivity"', "messages, draft and channel"),
+    ),
     ("recap text", "/v1/recap", {"text": "a"}, 400, "unknown_field", ('"text"',)),
-    ("recap too many", "/v1/recap", {"messages": [{"text": "a", "author": "b"}] * 51}, 413, "too_many_messages", ("messages has 51",)),
+    (
+        "recap too many",
+        "/v1/recap",
+        {"messages": [{"text": "a", "author": "b"}] * 51},
+        413,
+        "too_many_messages",
+        ("messages has 51",),
+    ),
     ("recap array body", "/v1/recap", [SETTLED], 400, "invalid_body", ("JSON object",)),
 ]
 
 
-@pytest.mark.parametrize(("path", "body", "status", "code", "words"), [e[1:] for e in ERRORS], ids=[e[0] for e in ERRORS])
-def test_errors_name_the_item_and_field(client: FlaskClient, path: str, body: Any, status: int, code: str, words: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    ("path", "body", "status", "code", "words"), [e[1:] for e in ERRORS], ids=[e[0] for e in ERRORS]
+)
+def test_errors_name_the_item_and_field(
+    client: FlaskClient, path: str, body: Any, status: int, code: str, words: tuple[str, ...]
+) -> None:
     response = client.post(path, data=json.dumps(body), content_type="application/json")
     assert response.status_code == status, response.get_json()
     error = error_of(response)
@@ -280,7 +464,9 @@ def test_errors_name_the_item_and_field(client: FlaskClient, path: str, body: An
         ("POST", b'{"messages": "' + b"a" * 300_000 + b'"}', "application/json", 413, "body_too_large"),
     ],
 )
-def test_recap_http_errors(client: FlaskClient, method: str, data: bytes | None, content_type: str | None, status: int, code: str) -> None:
+def test_recap_http_errors(
+    client: FlaskClient, method: str, data: bytes | None, content_type: str | None, status: int, code: str
+) -> None:
     kwargs: dict[str, Any] = {} if data is None else {"data": data}
     if content_type:
         kwargs["content_type"] = content_type
@@ -306,7 +492,9 @@ def test_error_messages_never_quote_thread_text(client: FlaskClient) -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=30),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(["text", "author", "me", "x"]), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(["text", "author", "me", "x"]), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -322,7 +510,15 @@ def test_any_thread_gets_a_4xx_or_an_answer(client: FlaskClient, thread: Any, ro
 
 
 @SETTINGS
-@given(thread=st.lists(st.fixed_dictionaries({"text": st.text(max_size=60), "author": st.sampled_from(["田中", "佐藤", ""])}, optional={"me": st.booleans()}), max_size=12))
+@given(
+    thread=st.lists(
+        st.fixed_dictionaries(
+            {"text": st.text(max_size=60), "author": st.sampled_from(["田中", "佐藤", ""])},
+            optional={"me": st.booleans()},
+        ),
+        max_size=12,
+    )
+)
 def test_any_valid_thread_gets_the_library_answer(client: FlaskClient, thread: list[dict[str, Any]]) -> None:
     response = client.post("/v1/analyze", json={"text": "了解です", "thread": thread})
     if any("\ud800" <= ch <= "\udfff" for m in thread for ch in m["text"]):
@@ -339,7 +535,11 @@ def test_openapi_describes_thread_advice_exactly(client: FlaskClient) -> None:
     schemas = client.get("/openapi.json").get_json()["components"]["schemas"]
     thread = library_thread(PING_PONG, HARMLESS)
     assert set(schemas["ThreadAdvice"]["properties"]) == set(thread) == set(schemas["ThreadAdvice"]["required"])
-    assert set(schemas["ThreadReason"]["properties"]) == set(thread["reasons"][0]) == set(schemas["ThreadReason"]["required"])
+    assert (
+        set(schemas["ThreadReason"]["properties"])
+        == set(thread["reasons"][0])
+        == set(schemas["ThreadReason"]["required"])
+    )
     open_question = library_thread(UNANSWERED, HARMLESS)["unanswered_questions"][0]
     assert set(schemas["Question"]["properties"]) == set(open_question) == set(schemas["Question"]["required"])
     # The analyze answer is every Advice field, each the Advice's own schema, plus thread.
@@ -347,7 +547,11 @@ def test_openapi_describes_thread_advice_exactly(client: FlaskClient) -> None:
     assert set(response["properties"]) == set(schemas["Advice"]["properties"]) | {"thread"}
     assert response["required"] == schemas["Advice"]["required"]
     for name, prop in response["properties"].items():
-        target = "#/components/schemas/ThreadAdvice" if name == "thread" else f"#/components/schemas/Advice/properties/{name}"
+        target = (
+            "#/components/schemas/ThreadAdvice"
+            if name == "thread"
+            else f"#/components/schemas/Advice/properties/{name}"
+        )
         assert prop == {"$ref": target}
     for name in ("ThreadAdvice", "ThreadReason", "Question", "Message", "RecapRequest", "Recap"):
         for prop_name, prop in schemas[name]["properties"].items():
@@ -376,13 +580,25 @@ def openapi_schema() -> Any:
     ("path", "body"),
     [
         ("/v1/analyze", {"text": HARMLESS, "thread": PING_PONG}),
-        ("/v1/analyze", {"text": "もういいです。", "thread": msgs(("山田", "まだでしょうか。今日中に必要なのですが。"), ("me", "申し訳ありません。"), ("山田", "正直困ります。何度もお願いしていますよね！！"))}),
+        (
+            "/v1/analyze",
+            {
+                "text": "もういいです。",
+                "thread": msgs(
+                    ("山田", "まだでしょうか。今日中に必要なのですが。"),
+                    ("me", "申し訳ありません。"),
+                    ("山田", "正直困ります。何度もお願いしていますよね！！"),
+                ),
+            },
+        ),
         ("/v1/analyze", {"text": ROUTINE, "thread": SETTLED, "channel": "email"}),
         ("/v1/recap", {"messages": PING_PONG, "draft": HARMLESS}),
     ],
     ids=["ping-pong", "rising", "settled", "recap"],
 )
-def test_real_answers_match_the_document(openapi_schema: Any, client: FlaskClient, path: str, body: dict[str, Any]) -> None:
+def test_real_answers_match_the_document(
+    openapi_schema: Any, client: FlaskClient, path: str, body: dict[str, Any]
+) -> None:
     response = client.post(path, json=body)
     assert response.status_code == 200
     openapi_schema[path]["POST"].validate_response(response)  # raises on any mismatch
@@ -401,7 +617,10 @@ def test_document_examples_are_accepted(client: FlaskClient) -> None:
 def test_recap_needs_the_token_when_configured() -> None:
     client = make_app(TOKEN="s3cret").test_client()
     assert client.post("/v1/recap", json={"messages": SETTLED}).status_code == 401
-    assert client.post("/v1/recap", json={"messages": SETTLED}, headers={"Authorization": "Bearer s3cret"}).status_code == 200
+    assert (
+        client.post("/v1/recap", json={"messages": SETTLED}, headers={"Authorization": "Bearer s3cret"}).status_code
+        == 200
+    )
 
 
 def test_recap_answers_the_extension_and_refuses_web_pages(client: FlaskClient) -> None:
@@ -456,4 +675,3 @@ def test_a_failure_in_thread_analysis_is_a_generic_500(caplog: pytest.LogCapture
     assert error_of(response)["code"] == "internal_error"
     assert MARKER not in response.get_data(as_text=True) + recap.get_data(as_text=True)
     assert "RuntimeError" in caplog.text and MARKER not in caplog.text
-

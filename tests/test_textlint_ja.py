@@ -31,7 +31,7 @@ def test_flagged_sentences_get_an_ambiguity_reason_at_the_flagged_place(analyzer
         reasons = _ambiguity(analyzer, case["text"])
         if not any(r.kind in KINDS and r.start <= at < r.end for r in reasons):
             found = [(r.kind, r.surface) for r in reasons]
-            missed.append(f"{case['rule']}: {case['text']!r} at {case['text'][at:at + 4]!r}; found {found}")
+            missed.append(f"{case['rule']}: {case['text']!r} at {case['text'][at : at + 4]!r}; found {found}")
     total = len(DATA["invalid"])
     share = (total - len(missed)) / total
     assert share >= MIN_SHARE, f"{total - len(missed)} of {total} flagged sentences found:\n" + "\n".join(missed)
@@ -45,4 +45,6 @@ def test_passed_sentences_get_no_ambiguity_reason(analyzer, case):
 
 def test_the_data_credits_its_sources():
     assert {s["license"] for s in DATA["sources"]} == {"MIT"}
-    assert all(s["copyright"] and s["repository"].startswith("https://github.com/textlint-ja/") for s in DATA["sources"])
+    assert all(
+        s["copyright"] and s["repository"].startswith("https://github.com/textlint-ja/") for s in DATA["sources"]
+    )

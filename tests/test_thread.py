@@ -68,8 +68,22 @@ ROUTINE_LONG = msgs(
     ("小林", "ありがとうございます！"),
 )
 
-VALID = [("ping_pong", PING_PONG), ("rising_emotion", RISING), ("unanswered_question", UNANSWERED), ("repeated_request", REPEATED), ("misalignment", MISALIGNED)]
-INVALID = [("ping_pong", SETTLED), ("ping_pong", ROUTINE_LONG), ("rising_emotion", ROUTINE_LONG), ("unanswered_question", ANSWERED), ("unanswered_question", SETTLED), ("repeated_request", ROUTINE_LONG), ("misalignment", ROUTINE_LONG)]
+VALID = [
+    ("ping_pong", PING_PONG),
+    ("rising_emotion", RISING),
+    ("unanswered_question", UNANSWERED),
+    ("repeated_request", REPEATED),
+    ("misalignment", MISALIGNED),
+]
+INVALID = [
+    ("ping_pong", SETTLED),
+    ("ping_pong", ROUTINE_LONG),
+    ("rising_emotion", ROUTINE_LONG),
+    ("unanswered_question", ANSWERED),
+    ("unanswered_question", SETTLED),
+    ("repeated_request", ROUTINE_LONG),
+    ("misalignment", ROUTINE_LONG),
+]
 
 
 @pytest.mark.parametrize(("kind", "thread"), VALID, ids=[k for k, _ in VALID])
@@ -114,7 +128,15 @@ def test_per_message_advice_and_dict_shape(analyzer):
     advice = analyze_thread(RISING, draft="申し訳ありません。", analyzer=analyzer)
     data = advice.to_dict()
     assert len(data["per_message"]) == len(RISING) and data["draft"]["recommendation"]
-    assert set(data) >= {"recommendation", "call_probability", "rounds", "unanswered_questions", "emotion_trend", "reasons", "per_message"}
+    assert set(data) >= {
+        "recommendation",
+        "call_probability",
+        "rounds",
+        "unanswered_questions",
+        "emotion_trend",
+        "reasons",
+        "per_message",
+    }
 
 
 def test_recap_keigo_lists_open_points_and_steps(analyzer):
@@ -136,7 +158,13 @@ def test_recap_casual(analyzer):
 
 @pytest.mark.parametrize(
     ("messages", "error"),
-    [("text", TypeError), ([1], ThreadError), ([{"author": "a"}], ThreadError), ([{"text": "x", "author": 3}], ThreadError), ([{"text": "x", "me": "yes"}], ThreadError)],
+    [
+        ("text", TypeError),
+        ([1], ThreadError),
+        ([{"author": "a"}], ThreadError),
+        ([{"text": "x", "author": 3}], ThreadError),
+        ([{"text": "x", "me": "yes"}], ThreadError),
+    ],
 )
 def test_bad_threads_are_rejected_clearly(analyzer, messages, error):
     with pytest.raises(error):
@@ -175,7 +203,10 @@ def test_thanks_with_a_reservation_does_not_settle_the_topic():
 
 def test_a_thread_verdict_above_the_drafts_always_has_a_thread_reason():
     order = ["text", "text_with_care", "call", "video"]
-    threads = [json.loads(line) for line in (ROOT / "models" / "data" / "threads.jsonl").open(encoding="utf-8")]
+    threads = [
+        json.loads(line)
+        for line in (ROOT / "models" / "data" / "threads.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     for t in threads[::4]:
         advice = analyze_thread(t["messages"], draft=t.get("draft"), channel=t.get("channel", "chat"))
         floor = advice.draft.recommendation if advice.draft else "text"
@@ -186,14 +217,20 @@ def test_a_thread_verdict_above_the_drafts_always_has_a_thread_reason():
 def test_one_thread_limit_the_latest_messages_are_analysed(analyzer):
     from hisho_tone.thread import MAX_MESSAGES
 
-    thread = [{"author": "田中" if i % 2 else "佐藤", "text": f"{i}件目の資料をお送りします。"} for i in range(MAX_MESSAGES + 10)]
+    thread = [
+        {"author": "田中" if i % 2 else "佐藤", "text": f"{i}件目の資料をお送りします。"}
+        for i in range(MAX_MESSAGES + 10)
+    ]
     advice = analyze_thread(thread, analyzer=analyzer)
     assert advice.truncated and len(advice.per_message) == MAX_MESSAGES
     assert not analyze_thread(thread[-MAX_MESSAGES:], analyzer=analyzer).truncated
 
 
 def test_bad_options_are_refused_alike_by_analyze_and_analyze_thread(analyzer):
-    for call in (lambda **kw: analyzer.analyze("了解です", **kw), lambda **kw: analyze_thread([], analyzer=analyzer, **kw)):
+    for call in (
+        lambda **kw: analyzer.analyze("了解です", **kw),
+        lambda **kw: analyze_thread([], analyzer=analyzer, **kw),
+    ):
         with pytest.raises(ValueError, match="channel must be one of chat, email, not 'sms'"):
             call(channel="sms")
         with pytest.raises(ValueError, match="sensitivity must be one of low, normal, high, not 'max'"):

@@ -11,7 +11,9 @@ import pytest
 
 from hisho_tone.thread_io import ThreadFormatError, parse_thread
 
-CHATWORK = "[田中 一郎] 2026/11/20 10:02\n資料はいつ頃できますか？\n[佐藤] 2026/11/20 10:30\n明日の15時までにお送りします。\n"
+CHATWORK = (
+    "[田中 一郎] 2026/11/20 10:02\n資料はいつ頃できますか？\n[佐藤] 2026/11/20 10:30\n明日の15時までにお送りします。\n"
+)
 EMAIL = (
     "From: 山田 太郎 <yamada@example.co.jp>\nDate: 2026/11/20\nSubject: 見積\n\n見積書の金額を確認させてください。\n\n"
     "From: 佐藤 <sato@example.co.jp>\nSubject: Re: 見積\n\n確認して明日ご連絡します。\n"
@@ -43,13 +45,18 @@ def test_unreadable_threads_say_why(raw):
 
 def run(*args):
     env = {**os.environ, "HISHO_TONE_CONFIG": os.devnull}
-    return subprocess.run([sys.executable, "-m", "hisho_tone", *args], capture_output=True, text=True, env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "hisho_tone", *args], capture_output=True, text=True, env=env, timeout=60
+    )
 
 
 def test_jsonl_of_the_batch_format():
     raw = '{"id": 1, "thread": "A", "author": "田中", "text": "資料はいつ頃できますか？"}\n{"id": 2, "author": "佐藤", "me": true, "text": "明日お送りします。", "channel": "email"}\n'
     thread = parse_thread(raw, me="田中")
-    assert thread["messages"] == [{"author": "田中", "text": "資料はいつ頃できますか？", "me": True}, {"author": "佐藤", "text": "明日お送りします。", "me": True}]
+    assert thread["messages"] == [
+        {"author": "田中", "text": "資料はいつ頃できますか？", "me": True},
+        {"author": "佐藤", "text": "明日お送りします。", "me": True},
+    ]
     assert thread["channel"] == "email"
 
 

@@ -21,7 +21,9 @@ def test_wheel_installs_and_runs(tmp_path):
     dist = tmp_path / "dist"
     subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(ROOT)],
-        check=True, capture_output=True, timeout=300,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     (wheel,) = dist.glob("hisho_tone-*.whl")
     with zipfile.ZipFile(wheel) as archive:
@@ -37,7 +39,12 @@ def test_wheel_installs_and_runs(tmp_path):
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)
     py = env_dir / "bin" / "python"
-    site = subprocess.run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     # Unpack the wheel (a zip) into the fresh venv; dependencies come from this interpreter's
     # site-packages through a .pth line, so the test needs no network. The repository's editable
     # install is not visible there (editable finders only load from their own site directory).
@@ -46,11 +53,25 @@ def test_wheel_installs_and_runs(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["HISHO_TONE_CONFIG"] = os.devnull
     code = "import hisho_tone, hisho_tone_server, json, sys; a = hisho_tone.analyze(sys.argv[1]); print(json.dumps({'file': hisho_tone.__file__, 'rec': a.recommendation, 'model': a.model}))"
-    out = subprocess.run([py, "-c", code, "例の件、いい感じにお願いします"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    out = subprocess.run(
+        [py, "-c", code, "例の件、いい感じにお願いします"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["file"].startswith(site), "the wheel's copy must be imported, not the repository"
     assert data["rec"] in ("call", "video")
-    cli = subprocess.run([py, "-m", "hisho_tone", "check", "--json", "そうですか。わかりました。"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    cli = subprocess.run(
+        [py, "-m", "hisho_tone", "check", "--json", "そうですか。わかりました。"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert cli.returncode == 0, cli.stderr
     assert json.loads(cli.stdout)["reasons"]

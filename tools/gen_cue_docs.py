@@ -26,17 +26,31 @@ def readme_table() -> str:
         for kind in (k for k in lex.kinds.values() if k.category == category):
             entries = [e for e in lex.entries if e.kind == kind.id]
             examples = [ex for e in entries for ex in e.examples][:2] or ["（構造から検出）"]
-            lines.append(f"| {category} | `{kind.id}` | {kind.label} | {' / '.join(examples)} | {len(entries) or '—'} |")
+            lines.append(
+                f"| {category} | `{kind.id}` | {kind.label} | {' / '.join(examples)} | {len(entries) or '—'} |"
+            )
     return "\n".join(lines)
 
 
 def cues_md() -> str:
     lex = load_lexicon()
-    out = ["# Cue kinds", "", "Generated from `hisho_tone/data/cues_*.toml` by `tools/gen_cue_docs.py`; do not edit by hand.", ""]
+    out = [
+        "# Cue kinds",
+        "",
+        "Generated from `hisho_tone/data/cues_*.toml` by `tools/gen_cue_docs.py`; do not edit by hand.",
+        "",
+    ]
     for category in CATEGORIES:
         out += [f"## {category} — {CATEGORY_JA[category]}", ""]
         for kind in (k for k in lex.kinds.values() if k.category == category):
-            out += [f"### `{kind.id}` — {kind.label}", "", f"- message: {kind.message}", f"- hint: {kind.hint}", f"- weight: {kind.weight}" + ("; suggests a video call" if kind.video else ""), ""]
+            out += [
+                f"### `{kind.id}` — {kind.label}",
+                "",
+                f"- message: {kind.message}",
+                f"- hint: {kind.hint}",
+                f"- weight: {kind.weight}" + ("; suggests a video call" if kind.video else ""),
+                "",
+            ]
             for e in (e for e in lex.entries if e.kind == kind.id):
                 out.append(f"- **`{e.id}`** — {e.description}")
                 if e.examples:
@@ -50,10 +64,19 @@ def cues_md() -> str:
 def main() -> int:
     check = "--check" in sys.argv
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    new_readme = re.sub(re.escape(START) + ".*?" + re.escape(END), START + "\n" + readme_table() + "\n" + END, readme, flags=re.S)
+    new_readme = re.sub(
+        re.escape(START) + ".*?" + re.escape(END), START + "\n" + readme_table() + "\n" + END, readme, flags=re.S
+    )
     cues_path = ROOT / "docs" / "CUES.md"
     new_cues = cues_md()
-    stale = [p for p, old, new in ((ROOT / "README.md", readme, new_readme), (cues_path, cues_path.read_text(encoding="utf-8") if cues_path.exists() else "", new_cues)) if old != new]
+    stale = [
+        p
+        for p, old, new in (
+            (ROOT / "README.md", readme, new_readme),
+            (cues_path, cues_path.read_text(encoding="utf-8") if cues_path.exists() else "", new_cues),
+        )
+        if old != new
+    ]
     if check:
         for p in stale:
             print(f"{p.relative_to(ROOT)} is out of date: run python tools/gen_cue_docs.py", file=sys.stderr)

@@ -35,7 +35,11 @@ def main(sdist: str) -> int:
         print(f"not a pymlask sdist: missing {sorted(missing) or 'LICENSE'}", file=sys.stderr)
         return 1
     out = ROOT / "hisho_tone" / "data" / "mlask_emotions.json"
-    payload = {"source": Path(sdist).name, "licence": "BSD-3-Clause (see MLASK_LICENSE.txt)", "classes": {c: lists[c] for c in CLASSES}}
+    payload = {
+        "source": Path(sdist).name,
+        "licence": "BSD-3-Clause (see MLASK_LICENSE.txt)",
+        "classes": {c: lists[c] for c in CLASSES},
+    }
     out.write_text(json.dumps(payload, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     (ROOT / "hisho_tone" / "data" / "MLASK_LICENSE.txt").write_text(licence, encoding="utf-8")
     print(f"wrote {out} ({sum(map(len, lists.values()))} words). Next: hisho-tone train")

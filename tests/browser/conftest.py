@@ -78,7 +78,11 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
         )
         context.set_default_timeout(15_000)
         try:
-            worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker", timeout=30_000)
+            worker = (
+                context.service_workers[0]
+                if context.service_workers
+                else context.wait_for_event("serviceworker", timeout=30_000)
+            )
             extension_id = worker.url.split("/")[2]
             sync, local = wait_for_defaults(worker)
             browser = Browser(context, extension_id, sync, local)
@@ -102,5 +106,3 @@ def ext(browser: Browser, server: ServerProcess) -> Iterator[Extension]:
     yield extension
     for page in list(browser.context.pages):
         page.close()
-
-

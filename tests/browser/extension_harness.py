@@ -86,7 +86,13 @@ def wait_for_defaults(worker) -> tuple[dict, dict]:
 def log_request(browser: Browser, request) -> None:
     if request.url.startswith("http://127.0.0.1:") or request.url.startswith("http://localhost:"):
         browser.requests.append(
-            {"url": request.url, "method": request.method, "headers": request.headers, "body": request.post_data, "from_worker": request.service_worker is not None}
+            {
+                "url": request.url,
+                "method": request.method,
+                "headers": request.headers,
+                "body": request.post_data,
+                "from_worker": request.service_worker is not None,
+            }
         )
 
 
@@ -147,7 +153,11 @@ class Extension:
         prefix = f"{base_url or ''}"
         out = []
         for request in self.browser.requests:
-            if request["url"].endswith("/v1/analyze") and request["method"] == "POST" and request["url"].startswith(prefix):
+            if (
+                request["url"].endswith("/v1/analyze")
+                and request["method"] == "POST"
+                and request["url"].startswith(prefix)
+            ):
                 out.append({**request, "json": json.loads(request["body"] or "null")})
         return out
 

@@ -30,7 +30,12 @@ def type_committed(page, text: str) -> None:
 
 
 def rects_overlap(a: dict, b: dict) -> bool:
-    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
 
 
 def test_call_worthy_message_shows_call_beside_the_box_not_on_the_send_button(ext):
@@ -67,7 +72,12 @@ def test_call_worthy_message_shows_call_beside_the_box_not_on_the_send_button(ex
 
 def test_text_with_care(ext):
     found = next(
-        ((draft, level) for level in ("normal", "low", "high") for draft in CARE_DRAFTS if library_advice(draft, "chat", level)["recommendation"] == "text_with_care"),
+        (
+            (draft, level)
+            for level in ("normal", "low", "high")
+            for draft in CARE_DRAFTS
+            if library_advice(draft, "chat", level)["recommendation"] == "text_with_care"
+        ),
         None,
     )
     if found is None:
@@ -170,7 +180,9 @@ def test_insert_at_the_caret_in_the_message_box(ext):
     type_committed(page, CALL_DRAFT)
     ext.wait_for_state(page, "call", "video")
     caret = CALL_DRAFT.index("なるべく")
-    page.evaluate(f"(() => {{ const box = document.getElementById('_chatText'); box.focus(); box.setSelectionRange({caret}, {caret}); }})()")
+    page.evaluate(
+        f"(() => {{ const box = document.getElementById('_chatText'); box.focus(); box.setSelectionRange({caret}, {caret}); }})()"
+    )
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowLeft")  # the caret moved by the user, as keys do
     ext.badge(page).locator("button.badge").click()

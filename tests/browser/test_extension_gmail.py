@@ -33,8 +33,11 @@ def gmail_language(request, ext):
     ext.gmail_url = f"https://mail.google.com/mail/u/0/?hl={request.param}#inbox"
     return request.param
 
+
 # The message of the open thread in the fixture (#inbox), which the reply also quotes.
-QUOTED_MESSAGE = "先日の請求書の金額が見積もりと違っています。正直がっかりしました。もういいです。契約は解除させていただきます。"
+QUOTED_MESSAGE = (
+    "先日の請求書の金額が見積もりと違っています。正直がっかりしました。もういいです。契約は解除させていただきます。"
+)
 
 
 def test_call_worthy_draft_shows_call_with_its_reasons(ext):
@@ -64,7 +67,9 @@ def test_call_worthy_draft_shows_call_with_its_reasons(ext):
     badge.locator("button.badge").click()
     panel = badge.locator(".panel")
     expect(panel).to_be_visible()
-    expect(panel.locator(".title")).to_have_text("短い通話をおすすめします" if state == "call" else "ビデオ通話をおすすめします")
+    expect(panel.locator(".title")).to_have_text(
+        "短い通話をおすすめします" if state == "call" else "ビデオ通話をおすすめします"
+    )
     expect(panel.locator(".summary")).to_have_text(expected["summary"])
     reasons = panel.locator("li.reason")
     expect(reasons).to_have_count(len(expected["reasons"]))
@@ -110,7 +115,9 @@ def test_quoted_history_and_signature_do_not_count(ext):
     (request,) = ext.wait_for_requests(page, 1)
     assert request["json"]["text"] == ROUTINE_DRAFT  # only the user's own words are the draft
     # The message being answered travels as the thread (read from the conversation, not the quote).
-    assert request["json"]["thread"] == [{"text": "山田様\n\n" + QUOTED_MESSAGE + "\n\n佐藤", "author": "佐藤 花子", "me": False}]
+    assert request["json"]["thread"] == [
+        {"text": "山田様\n\n" + QUOTED_MESSAGE + "\n\n佐藤", "author": "佐藤 花子", "me": False}
+    ]
     expected = library_thread(request["json"]["thread"], ROUTINE_DRAFT, "email")
     assert library_advice(ROUTINE_DRAFT, "email")["recommendation"] == "text"
     ext.wait_for_state(page, expected["recommendation"])  # the angry message makes a routine reply a call

@@ -132,7 +132,9 @@ def test_the_token_is_sent_when_the_server_requires_one(ext, token_server):
     page.keyboard.insert_text(CALL_DRAFT)
     ext.wait_for_state(page, "offline")
     ext.badge(page).locator("button.badge").click()
-    expect(ext.badge(page).locator(".summary")).to_have_text("トークンが一致しません。設定画面でトークンをご確認ください。")
+    expect(ext.badge(page).locator(".summary")).to_have_text(
+        "トークンが一致しません。設定画面でトークンをご確認ください。"
+    )
 
     options = ext.open_options()
     options.fill("#token", "s3cret-token")
@@ -179,7 +181,9 @@ def test_unknown_message_types_are_refused_everywhere(ext):
     options = ext.open_options()
     # The service worker: a known type answers, an unknown one throws (the sender gets no answer).
     assert options.evaluate("chrome.runtime.sendMessage({type: hishoTone.MSG.GET_SETTINGS}).then(r => r.ok)") is True
-    refused = options.evaluate("chrome.runtime.sendMessage({type: 'hisho-tone/nonsense'}).then(() => 'answered', e => String(e))")
+    refused = options.evaluate(
+        "chrome.runtime.sendMessage({type: 'hisho-tone/nonsense'}).then(() => 'answered', e => String(e))"
+    )
     assert "unknown message type" in refused
     # The content scripts: the same.
     results = ext.worker.evaluate(

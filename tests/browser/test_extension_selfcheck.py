@@ -74,13 +74,21 @@ def test_chatwork_says_which_part_it_cannot_find(ext, part):
     assert_only_names_are_kept(checks)
     assert [c["missing"] for c in checks if c["site"] == "chatwork"] == [[part]]
     lines, options = options_lines(ext)
-    assert lines == [("chatwork", part, f"Chatwork：この画面の{PART_JA[part]}を認識できませんでした。この画面ではヒントが出ないことがあります。")]
+    assert lines == [
+        (
+            "chatwork",
+            part,
+            f"Chatwork：この画面の{PART_JA[part]}を認識できませんでした。この画面ではヒントが出ないことがあります。",
+        )
+    ]
     if part == "editor":
         assert "この画面の入力欄を認識できませんでした" in lines[0][2]
         SCREENS.mkdir(parents=True, exist_ok=True)
         options.locator("#selfcheck").screenshot(path=str(SCREENS / "selfcheck-options-chatwork-editor.png"))
     # The toolbar icon of that tab says so too.
-    badge_texts = ext.worker.evaluate("(async () => { const tabs = await chrome.tabs.query({}); return Promise.all(tabs.map((t) => chrome.action.getBadgeText({tabId: t.id}))); })()")
+    badge_texts = ext.worker.evaluate(
+        "(async () => { const tabs = await chrome.tabs.query({}); return Promise.all(tabs.map((t) => chrome.action.getBadgeText({tabId: t.id}))); })()"
+    )
     assert sorted(badge_texts) == ["", "!"]  # the Chatwork tab, not the options page
 
 
@@ -97,7 +105,9 @@ def test_a_whole_chatwork_room_reports_nothing_and_the_english_page_says_so(ext)
     page.evaluate(CHATWORK_REMOVALS["send"])
     wait_for_check(ext, "chatwork", "send")
     lines, _ = options_lines(ext)
-    assert lines == [("chatwork", "send", "Chatwork: could not recognise the send button on this page. Hints may not appear here.")]
+    assert lines == [
+        ("chatwork", "send", "Chatwork: could not recognise the send button on this page. Hints may not appear here.")
+    ]
 
 
 # --- Gmail: each required element removed in turn ---------------------------------------------------
@@ -124,7 +134,11 @@ def test_gmail_compose_box_in_changed_markup_is_reported(ext):
     checks = wait_for_check(ext, "gmail", "editor")
     assert_only_names_are_kept(checks)
     lines, _ = options_lines(ext)
-    assert ("gmail", "editor", "Gmail：この画面の入力欄を認識できませんでした。この画面ではヒントが出ないことがあります。") in lines
+    assert (
+        "gmail",
+        "editor",
+        "Gmail：この画面の入力欄を認識できませんでした。この画面ではヒントが出ないことがあります。",
+    ) in lines
     assert ext.analyze_requests() == []  # nothing was read from the box it does not know
 
 
@@ -142,7 +156,13 @@ def test_gmail_send_button_and_conversation_missing_are_reported(ext):
     checks = wait_for_check(ext, "gmail", "thread")
     assert [c["missing"] for c in checks] == [["thread"]]
     lines, _ = options_lines(ext)
-    assert lines == [("gmail", "thread", "Gmail：この画面のやりとりの表示（会話）を認識できませんでした。この画面ではヒントが出ないことがあります。")]
+    assert lines == [
+        (
+            "gmail",
+            "thread",
+            "Gmail：この画面のやりとりの表示（会話）を認識できませんでした。この画面ではヒントが出ないことがあります。",
+        )
+    ]
 
 
 # --- Gmail in any UI language ---------------------------------------------------------------------------
@@ -168,8 +188,12 @@ def test_gmail_in_any_ui_language(ext, hl):
     send = page.locator('[role="dialog"] .T-I.aoO')
     badge_box = ext.badge(page).locator("button.badge").bounding_box()
     send_box = send.bounding_box()
-    assert not (badge_box["x"] < send_box["x"] + send_box["width"] and send_box["x"] < badge_box["x"] + badge_box["width"]
-                and badge_box["y"] < send_box["y"] + send_box["height"] and send_box["y"] < badge_box["y"] + badge_box["height"])
+    assert not (
+        badge_box["x"] < send_box["x"] + send_box["width"]
+        and send_box["x"] < badge_box["x"] + badge_box["width"]
+        and badge_box["y"] < send_box["y"] + send_box["height"]
+        and send_box["y"] < badge_box["y"] + badge_box["height"]
+    )
     send.click()
     assert len(page.evaluate("window.sentMessages")) == 1
     expect(page.locator("[data-hisho-tone-badge]")).to_have_count(0)

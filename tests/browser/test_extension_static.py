@@ -16,7 +16,10 @@ from extension_harness import EXTENSION_DIR
 
 MANIFEST = json.loads((EXTENSION_DIR / "manifest.json").read_text(encoding="utf-8"))
 JS_FILES = sorted(p for p in EXTENSION_DIR.rglob("*.js"))
-LOCALES = {d.name: json.loads((d / "messages.json").read_text(encoding="utf-8")) for d in (EXTENSION_DIR / "_locales").iterdir()}
+LOCALES = {
+    d.name: json.loads((d / "messages.json").read_text(encoding="utf-8"))
+    for d in (EXTENSION_DIR / "_locales").iterdir()
+}
 STATES = ("pending", "text", "text_with_care", "call", "video", "offline")
 CATEGORIES = ("ambiguity", "emotion", "sensitivity", "complexity")
 
@@ -31,7 +34,11 @@ def test_manifest_is_mv3_with_minimal_permissions():
     assert MANIFEST["host_permissions"] == ["http://127.0.0.1/*", "http://localhost/*"]
     assert "optional_permissions" not in MANIFEST and "web_accessible_resources" not in MANIFEST
     matches = [m for script in MANIFEST["content_scripts"] for m in script["matches"]]
-    assert sorted(set(matches)) == ["https://kcw.kddi.ne.jp/*", "https://mail.google.com/*", "https://www.chatwork.com/*"]
+    assert sorted(set(matches)) == [
+        "https://kcw.kddi.ne.jp/*",
+        "https://mail.google.com/*",
+        "https://www.chatwork.com/*",
+    ]
     assert MANIFEST["default_locale"] == "ja"
     assert MANIFEST["background"] == {"service_worker": "service_worker.js"}
 
@@ -41,15 +48,27 @@ def test_only_the_account_bridge_runs_in_the_pages_world():
     on Chatwork only; it evaluates nothing, injects nothing and calls no extension API."""
     main = [script for script in MANIFEST["content_scripts"] if script.get("world") == "MAIN"]
     assert main == [
-        {"matches": ["https://www.chatwork.com/*", "https://kcw.kddi.ne.jp/*"], "js": ["content/page_account.js"], "run_at": "document_start", "world": "MAIN"}
+        {
+            "matches": ["https://www.chatwork.com/*", "https://kcw.kddi.ne.jp/*"],
+            "js": ["content/page_account.js"],
+            "run_at": "document_start",
+            "world": "MAIN",
+        }
     ]
     code = code_without_comments(EXTENSION_DIR / "content" / "page_account.js")
-    assert not re.search(r"\beval\(|new Function|chrome\.|createElement\(|innerHTML|insertAdjacent|\.src\b|postMessage|fetch\(", code)
+    assert not re.search(
+        r"\beval\(|new Function|chrome\.|createElement\(|innerHTML|insertAdjacent|\.src\b|postMessage|fetch\(", code
+    )
     assert "window.MYID" in code
 
 
 def test_every_file_the_manifest_names_exists():
-    named = [MANIFEST["background"]["service_worker"], MANIFEST["options_ui"]["page"], *MANIFEST["icons"].values(), *MANIFEST["action"]["default_icon"].values()]
+    named = [
+        MANIFEST["background"]["service_worker"],
+        MANIFEST["options_ui"]["page"],
+        *MANIFEST["icons"].values(),
+        *MANIFEST["action"]["default_icon"].values(),
+    ]
     named += [js for script in MANIFEST["content_scripts"] for js in script["js"]]
     missing = [name for name in named if not (EXTENSION_DIR / name).is_file()]
     assert not missing
@@ -99,8 +118,15 @@ def test_every_ui_string_used_is_defined_and_every_defined_one_used():
 
 def test_no_html_string_sinks():
     """Gmail enforces Trusted Types: the UI is built with DOM APIs only."""
-    sinks = re.compile(r"\.innerHTML|\.outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function\(|createContextualFragment|setHTMLUnsafe|parseHTMLUnsafe")
-    offenders = [f"{p.relative_to(EXTENSION_DIR)}:{n}" for p in JS_FILES for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if sinks.search(line)]
+    sinks = re.compile(
+        r"\.innerHTML|\.outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function\(|createContextualFragment|setHTMLUnsafe|parseHTMLUnsafe"
+    )
+    offenders = [
+        f"{p.relative_to(EXTENSION_DIR)}:{n}"
+        for p in JS_FILES
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if sinks.search(line)
+    ]
     assert not offenders
 
 
@@ -113,15 +139,38 @@ def test_only_the_service_worker_fetches_and_stores():
     for path in JS_FILES:
         if path.name == "service_worker.js":
             continue
-        assert not re.search(r"\bfetch\(|XMLHttpRequest|WebSocket|EventSource|sendBeacon|chrome\.storage", code_without_comments(path)), path
+        assert not re.search(
+            r"\bfetch\(|XMLHttpRequest|WebSocket|EventSource|sendBeacon|chrome\.storage", code_without_comments(path)
+        ), path
 
 
 def test_site_selectors_live_only_in_the_selectors_module():
     site_tokens = (
-        "g_editable", "_chatText", "gmail_quote", "gmail_signature", "timeline_send-message-button", "_sendButton", "Message Body", "メッセージ本文", "aoO",
+        "g_editable",
+        "_chatText",
+        "gmail_quote",
+        "gmail_signature",
+        "timeline_send-message-button",
+        "_sendButton",
+        "Message Body",
+        "メッセージ本文",
+        "aoO",
         # reading the conversation (content/thread.js)
-        "data-message-id", "a3s", "span.gD", "iA.g6", "data-thread-perm-id", "_timeLine", "._message", "timeline_user-name", "_speakerName",
-        "userIconImage", "_profileUserIcon", "_replyMessage", "data-cwtag", "chatTimeLineMessageMine", "data-deleted",
+        "data-message-id",
+        "a3s",
+        "span.gD",
+        "iA.g6",
+        "data-thread-perm-id",
+        "_timeLine",
+        "._message",
+        "timeline_user-name",
+        "_speakerName",
+        "userIconImage",
+        "_profileUserIcon",
+        "_replyMessage",
+        "data-cwtag",
+        "chatTimeLineMessageMine",
+        "data-deleted",
     )
     for path in JS_FILES:
         if path.name == "selectors.js":
@@ -164,7 +213,10 @@ def test_one_thread_limit_from_the_page_to_the_server():
     """The extension reads and sends at most what the server accepts (common/messages.js THREAD_LIMITS)."""
     from hisho_tone_server import settings
 
-    found = re.search(r"THREAD_LIMITS = Object\.freeze\(\{ messages: (\d+), messageChars: (\d+), authorChars: (\d+) \}\)", source("common/messages.js"))
+    found = re.search(
+        r"THREAD_LIMITS = Object\.freeze\(\{ messages: (\d+), messageChars: (\d+), authorChars: (\d+) \}\)",
+        source("common/messages.js"),
+    )
     assert found, "THREAD_LIMITS not found in common/messages.js"
     messages, message_chars, author_chars = map(int, found.groups())
     assert messages <= settings.MAX_THREAD_MESSAGES

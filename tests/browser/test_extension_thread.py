@@ -55,10 +55,20 @@ CHATWORK_PING_PONG = [  # the last 10 of the room's 12 messages
 ]
 GMAIL_PING_PONG = [
     # collapsed in Gmail: only its snippet is in the page
-    message(HANAKO, "山田様 お世話になっております。トップページのバナーですが、色をもう少し明るくしていただけますか？", False),
-    message(YAMADA, "佐藤様\n\nお世話になっております。\n明るめの色味に調整した案をお送りします。こちらでいかがでしょうか。\n\n山田", True),
+    message(
+        HANAKO,
+        "山田様 お世話になっております。トップページのバナーですが、色をもう少し明るくしていただけますか？",
+        False,
+    ),
+    message(
+        YAMADA,
+        "佐藤様\n\nお世話になっております。\n明るめの色味に調整した案をお送りします。こちらでいかがでしょうか。\n\n山田",
+        True,
+    ),
     message(HANAKO, "山田様\n\nありがとうございます。ただ、もう少し明るい方がいいかもしれません。\n\n佐藤", False),
-    message(YAMADA, "佐藤様\n\nさらに明るくした案を添付します。こちらはいかがでしょうか。\n\n山田", True),  # its quoted history is set aside
+    message(
+        YAMADA, "佐藤様\n\nさらに明るくした案を添付します。こちらはいかがでしょうか。\n\n山田", True
+    ),  # its quoted history is set aside
     message(HANAKO, "山田様\n\n今度は明るすぎる気がします。前の案の方が近いかもしれません。\n\n佐藤", False),
     message(YAMADA, "佐藤様\n\nでは、二つの中間の色でお作りします。\n\n山田", True),
     message(HANAKO, "山田様\n\nうーん、なんだか違うんですよね。\n\n佐藤", False),
@@ -105,7 +115,9 @@ def test_gmail_ping_pong_thread_makes_a_harmless_reply_a_call(ext):
     panel = open_panel(ext, page)
     expect(panel.locator(".title")).to_have_text("短い通話をおすすめします")
     expect(panel.locator(".summary")).to_have_text(expected["summary"])  # the conversation's verdict leads
-    expect(panel.locator("[data-role=thread-meta]")).to_have_text(f"直近 {len(GMAIL_PING_PONG)} 件のやりとりも踏まえた判定です。")
+    expect(panel.locator("[data-role=thread-meta]")).to_have_text(
+        f"直近 {len(GMAIL_PING_PONG)} 件のやりとりも踏まえた判定です。"
+    )
     items = panel.locator("li.thread-reason")
     expect(items).to_have_count(len(expected["reasons"]))
     ping_pong = panel.locator("li.thread-reason[data-kind=ping_pong]")
@@ -126,7 +138,9 @@ def test_chatwork_ping_pong_room_makes_a_harmless_message_a_call(ext):
     ext.wait_for_state(page, "call")
 
     panel = open_panel(ext, page)
-    expect(panel.locator("li.thread-reason[data-kind=ping_pong] .message")).to_contain_text("このやりとりは既に4往復しています")
+    expect(panel.locator("li.thread-reason[data-kind=ping_pong] .message")).to_contain_text(
+        "このやりとりは既に4往復しています"
+    )
     for reason in expected["reasons"]:  # every thread reason the library gives is shown
         expect(panel.locator(f"li.thread-reason[data-kind={reason['kind']}]").first).to_be_visible()
     ext.screenshot(page, "thread-chatwork-pingpong-panel")
@@ -211,7 +225,9 @@ def test_recap_is_inserted_at_the_caret_in_chatwork(ext):
     type_in_chatwork(page, HARMLESS)
     ext.wait_for_state(page, "call")
     caret = HARMLESS.index("修正版")
-    page.evaluate(f"(() => {{ const box = document.getElementById('_chatText'); box.focus(); box.setSelectionRange({caret}, {caret}); }})()")
+    page.evaluate(
+        f"(() => {{ const box = document.getElementById('_chatText'); box.focus(); box.setSelectionRange({caret}, {caret}); }})()"
+    )
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowLeft")  # the caret moved by the user, as keys do
 
@@ -287,7 +303,9 @@ def test_recap_failure_is_said_quietly(ext):
     panel = open_panel(ext, page)
 
     def refuse(route) -> None:
-        route.fulfill(status=503, content_type="application/json", body='{"error": {"code": "busy", "message": "busy"}}')
+        route.fulfill(
+            status=503, content_type="application/json", body='{"error": {"code": "busy", "message": "busy"}}'
+        )
 
     ext.context.route("**/v1/recap", refuse)  # the service worker's request meets a failing server
     try:
@@ -308,7 +326,9 @@ def test_english_panel(ext):
     panel = open_panel(ext, page)
     expect(panel.locator("h3.section-title").first).to_have_text("About this conversation")
     expect(panel.locator("[data-action=recap]")).to_have_text("Draft a recap")
-    expect(panel.locator("[data-role=thread-meta]")).to_have_text("Judged with the last 10 messages of the conversation.")
+    expect(panel.locator("[data-role=thread-meta]")).to_have_text(
+        "Judged with the last 10 messages of the conversation."
+    )
     ext.screenshot(page, "thread-panel-en")
 
 

@@ -109,7 +109,10 @@ def test_page_matches_the_json_summary(opened):
     saved = json.loads((html.parent / "summary.json").read_text(encoding="utf-8"))
     assert saved == json.loads(json.dumps(summary))
     o = saved["overview"]
-    figure = lambda name: page.locator(f'[data-figure="{name}"]').inner_text()
+
+    def figure(name):
+        return page.locator(f'[data-figure="{name}"]').inner_text()
+
     assert figure("messages") == f"{o['messages']:,}" and figure("conversations") == f"{o['conversations']:,}"
     assert (
         figure("call_conversations") == f"{o['call_conversations']:,}"
