@@ -9,7 +9,8 @@ from typing import Iterator
 import pytest
 from report_fixtures import TENSE_CLIENT, build, ping_pong_threads, write_demo
 
-from extension_harness import ARTIFACTS, find_chromium
+from extension_harness import ARTIFACTS
+from server_fixtures import chromium_or_skip, no_browser
 
 pytestmark = pytest.mark.browser
 
@@ -24,10 +25,11 @@ def report(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
-    executable = find_chromium()
-    if executable is None:
-        pytest.skip("Chromium not found: apt-get install chromium fonts-noto-cjk (or set HISHO_TONE_CHROMIUM)")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    executable = chromium_or_skip()  # fails instead of skipping when CI=true
+    try:
+        from playwright import sync_api
+    except ImportError:
+        no_browser("Playwright is not installed (pip install -r requirements-dev.lock)")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=executable,
