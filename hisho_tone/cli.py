@@ -341,8 +341,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _add_batch(sub: Any) -> None:
-    from .batch_engines import ENGINES
-    from .readers import FORMATS
+    from .archive_options import add_reading_options, add_running_options
 
     p = sub.add_parser(
         "batch",
@@ -369,56 +368,16 @@ def _add_batch(sub: Any) -> None:
         metavar="FILE",
         help="write one JSON line per unreadable record (source, where, reason)",
     )
-    p.add_argument("--format", choices=("auto", *FORMATS), default="auto", help="input format (default: from the path)")
-    p.add_argument(
-        "--me",
-        default=None,
-        help="marks your own messages: the author (JSONL/CSV), account id (Chatwork) or address (mbox)",
-    )
-    p.add_argument(
-        "--gap",
-        type=float,
-        default=3.0,
-        metavar="HOURS",
-        help="Chatwork: silence that starts a new conversation (default 3)",
-    )
-    p.add_argument(
-        "--channel",
-        choices=CHANNELS,
-        default="chat",
-        help="channel of JSONL/CSV messages without one (default chat; mbox is always email)",
-    )
-    p.add_argument(
-        "--sensitivity", choices=SENSITIVITIES, default="normal", help="how readily to suggest a call (default: normal)"
-    )
+    add_reading_options(p, "marks your own messages: the author (JSONL/CSV), account id (Chatwork) or address (mbox)")
     p.add_argument(
         "--with-text", action="store_true", help="copy each message's text and the reasons' phrases into the output"
-    )
-    p.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        metavar="N",
-        help="processes (local) or LocalCluster workers (dask); default: all cores",
-    )
-    p.add_argument(
-        "--engine",
-        choices=ENGINES,
-        default="local",
-        help="local worker processes (default) or dask (needs hisho-tone[dask])",
-    )
-    p.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="with --engine dask: an existing scheduler (tcp://host:8786); default: a LocalCluster",
     )
     p.add_argument(
         "--resume",
         action="store_true",
         help="keep the complete lines of OUT (and --threads/--errors) and continue after them",
     )
-    p.add_argument("--quiet", action="store_true", help="no progress bar or summary on stderr")
+    add_running_options(p)
     p.set_defaults(func=cmd_batch)
 
 
@@ -531,7 +490,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_batch(sub)
     from .report.cli import add_parser as _add_report
 
-    _add_report(sub, CHANNELS, SENSITIVITIES)
+    _add_report(sub)
     return parser
 
 

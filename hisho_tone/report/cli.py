@@ -9,9 +9,8 @@ from typing import Any
 REPORT_EXIT = "Exit status: 0 done; 1 done, but some records could not be read; 2 bad arguments or input (or matplotlib missing); 130 interrupted."
 
 
-def add_parser(sub: Any, channels: tuple[str, ...], sensitivities: tuple[str, ...]) -> None:
-    from ..batch_engines import ENGINES
-    from ..readers import FORMATS
+def add_parser(sub: Any) -> None:
+    from ..archive_options import add_reading_options, add_running_options
 
     p = sub.add_parser(
         "report",
@@ -25,29 +24,11 @@ def add_parser(sub: Any, channels: tuple[str, ...], sensitivities: tuple[str, ..
     p.add_argument("input", metavar="INPUT", help="JSONL/CSV file, directory of Chatwork room files, or Gmail mbox")
     p.add_argument("-o", "--output", default=None, metavar="REPORT.html", help="the page to write")
     p.add_argument("--json", default=None, metavar="SUMMARY.json", help="also write every figure of the page as JSON")
-    p.add_argument("--format", choices=("auto", *FORMATS), default="auto", help="input format (default: from the path)")
-    p.add_argument(
-        "--me",
-        default=None,
-        help="marks your team's messages: author (JSONL/CSV), account id (Chatwork) or address (mbox)",
-    )
+    add_reading_options(p, "marks your team's messages: author (JSONL/CSV), account id (Chatwork) or address (mbox)")
     p.add_argument(
         "--since", default=None, metavar="DATE", help="only messages sent on or after DATE (YYYY-MM-DD or ISO 8601)"
     )
     p.add_argument("--until", default=None, metavar="DATE", help="only messages sent before DATE")
-    p.add_argument(
-        "--gap",
-        type=float,
-        default=3.0,
-        metavar="HOURS",
-        help="Chatwork: silence that starts a new conversation (default 3)",
-    )
-    p.add_argument(
-        "--channel", choices=channels, default="chat", help="channel of JSONL/CSV messages without one (default chat)"
-    )
-    p.add_argument(
-        "--sensitivity", choices=sensitivities, default="normal", help="how readily to suggest a call (default: normal)"
-    )
     p.add_argument("--timezone", default="Asia/Tokyo", help="time zone of weeks and dates (default Asia/Tokyo)")
     p.add_argument(
         "--by-author", action="store_true", help="add per-author figures for your team (sensitive: off by default)"
@@ -56,10 +37,7 @@ def add_parser(sub: Any, channels: tuple[str, ...], sensitivities: tuple[str, ..
         "--redact", action="store_true", help="no message text at all: ids, times, scores and reason kinds only"
     )
     p.add_argument("--title", default=None, help="the page's title (default: a generic one)")
-    p.add_argument("--workers", type=int, default=None, metavar="N", help="scoring processes (default: all cores)")
-    p.add_argument("--engine", choices=ENGINES, default="local", help="local worker processes (default) or dask")
-    p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="with --engine dask: an existing scheduler")
-    p.add_argument("--quiet", action="store_true", help="no progress bar or summary on stderr")
+    add_running_options(p)
     p.set_defaults(func=cmd_report)
 
 
