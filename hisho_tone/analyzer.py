@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import config as config_mod
 from . import invitations
 from .advice import Advice, Reason, check_options, shorten
+from .analysis import Analysis
 from .cues import Cue, detect, find_specifics
 from .features import content_tokens
 from .lexicon import Lexicon, load_lexicon
-from .normalize import Normalized, normalize
-from .prepare import Prepared, prepare
+from .normalize import normalize
+from .prepare import prepare
 from .register import detect_register
 from .scoring import DEFAULT_THRESHOLDS, Evidence, Scores, cue_scores, decide
-from .tokenize import Sentence, sentences
+from .tokenize import sentences
 
 # Only this many characters of the original text are analysed; the rest is reported as truncated.
 # A chat message or an email body is far shorter; this keeps a pasted 1 MB log from stalling typing.
@@ -25,22 +25,6 @@ WINDOW_CHARS = 5000
 MIN_CONTENT_TOKENS = 2
 # Parts of speech a model-signal reason may point at (a particle would explain nothing).
 _EXPLAINING_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞", "感動詞"})
-
-
-@dataclass(frozen=True, slots=True)
-class Analysis:
-    """Everything known about a draft before scoring (shared by runtime and training features)."""
-
-    text: str  # the original text (possibly longer than the window)
-    channel: str
-    prepared: Prepared
-    norm: Normalized
-    sentences: list[Sentence]
-    cues: list[Cue]
-    specifics: list[tuple[int, int, str]]
-    register: str
-    truncated: bool
-    analyzed_chars: int
 
 
 def _check(text: Any, channel: Any, sensitivity: Any) -> None:

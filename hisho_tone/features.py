@@ -18,7 +18,7 @@ from .cache import BoundedCache
 from .emotion_lexicon import NEGATIVE, POSITIVE, emotion_counts
 
 if TYPE_CHECKING:
-    from .analyzer import Analysis
+    from .analysis import Analysis
 
 # Parts of speech whose lemmas carry meaning for the model (particles and symbols mostly do not,
 # except the few sentence-final ones that carry tone, kept via _TONE).

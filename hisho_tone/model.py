@@ -17,7 +17,7 @@ from .features import featurize
 from .scoring import Scores
 
 if TYPE_CHECKING:
-    from .analyzer import Analysis
+    from .analysis import Analysis
 
 FORMAT = "hisho-tone-model/2"  # feature names once, one weight column per head
 FORMATS = ("hisho-tone-model/1", FORMAT)  # /1: a {feature: weight} mapping per head (small hand-made models)
@@ -28,7 +28,8 @@ class ModelError(ValueError):
     """A model file is missing fields or has the wrong format; the message says which."""
 
 
-def _sigmoid(z: float) -> float:
+def sigmoid(z: float) -> float:
+    """The logistic function, without overflow for large |z|."""
     if z >= 0:
         return 1.0 / (1.0 + math.exp(-z))
     e = math.exp(z)
@@ -58,7 +59,7 @@ def _calibration(data: dict[str, Any]) -> Callable[[float], float]:
 
         return isotonic
     a, b = float(data["a"]), float(data["b"])
-    return lambda z: _sigmoid(a * z + b)
+    return lambda z: sigmoid(a * z + b)
 
 
 def _prior_shift(data: dict[str, Any] | None) -> Callable[[float], float]:
@@ -71,7 +72,7 @@ def _prior_shift(data: dict[str, Any] | None) -> Callable[[float], float]:
     if not data:
         return lambda p: p
     shift = _logit(float(data["deployment"])) - _logit(float(data["training"]))
-    return lambda p: _sigmoid(_logit(p) + shift) if 0.0 < p < 1.0 else p
+    return lambda p: sigmoid(_logit(p) + shift) if 0.0 < p < 1.0 else p
 
 
 class Linear:
@@ -82,6 +83,11 @@ class Linear:
     def __init__(self, bias: float, weights: dict[str, float]):
         self.bias = bias
         self.weights = weights
+
+    def probability(self, feats: dict[str, float]) -> float:
+        """σ(bias + Σ weight·feature) of a sparse feature vector."""
+        w = self.weights
+        return sigmoid(self.bias + sum(w[k] * v for k, v in feats.items() if k in w))
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], where: str) -> "Linear":
@@ -144,15 +150,13 @@ class Model:
                 raise
             raise ModelError(f"{where}: missing or malformed field ({exc})") from exc
         thread = data.get("thread")
+        # the conversation head (analyze_thread): a logistic head over thread features, and its thresholds
+        self.thread: Linear | None = None if thread is None else Linear.from_mapping(thread, f"{where} thread")
         try:
-            self.thread = (
-                None
+            self._thread_thresholds = (
+                {}
                 if thread is None
-                else {
-                    "bias": float(thread["bias"]),
-                    "weights": {str(k): float(v) for k, v in thread["weights"].items()},
-                    "thresholds": {k: (float(v["care"]), float(v["call"])) for k, v in thread["thresholds"].items()},
-                }
+                else {k: (float(v["care"]), float(v["call"])) for k, v in thread["thresholds"].items()}
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ModelError(f"{where}: malformed thread head ({exc})") from exc
@@ -199,7 +203,7 @@ class Model:
         return self._thresholds[sensitivity]
 
     def thread_thresholds(self, sensitivity: str) -> tuple[float, float]:
-        return self.thread["thresholds"][sensitivity]
+        return self._thread_thresholds[sensitivity]
 
     def features(self, analysis: "Analysis") -> dict[str, float]:
         """The draft's features, built only as far as this model has weights for them."""
@@ -213,8 +217,8 @@ class Model:
     def predict(self, feats: dict[str, float]) -> dict[str, float]:
         """The three scores of a feature vector (unrounded)."""
         m = self._margins(feats)
-        amb = (_sigmoid(m[1]) + _sigmoid(m[2])) / 2
-        emo = (_sigmoid(m[3]) + _sigmoid(m[4])) / 2
+        amb = (sigmoid(m[1]) + sigmoid(m[2])) / 2
+        emo = (sigmoid(m[3]) + sigmoid(m[4])) / 2
         return {"call_probability": self.calibration(m[0]), "ambiguity": amb, "emotional_weight": emo}
 
     def contributions(self, feats: dict[str, float]) -> list[tuple[str, float]]:

@@ -8,7 +8,6 @@ recap to send after that call. Each message is analysed (and tokenized) exactly 
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
 from dataclasses import asdict, dataclass, field
@@ -17,7 +16,8 @@ from importlib import resources
 from typing import Any, Sequence
 
 from .advice import Advice, check_options, shorten
-from .analyzer import Analysis, Analyzer
+from .analysis import Analysis
+from .analyzer import Analyzer
 from .cache import BoundedCache
 from .features import BOILERPLATE
 
@@ -531,17 +531,12 @@ def thread_features(state: ThreadState) -> dict[str, float]:
     }
 
 
-def _sigmoid(z: float) -> float:
-    return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
-
-
 def thread_probability(analyzer: Analyzer, state: ThreadState) -> float:
     """Calibrated probability from the model's thread head, or a transparent rule without one."""
     head = getattr(analyzer.model, "thread", None)
     feats = thread_features(state)
     if head is not None:
-        z = head["bias"] + sum(head["weights"].get(k, 0.0) * v for k, v in feats.items())
-        return _sigmoid(z)
+        return head.probability(feats)
     miss = 1.0 - 0.6 * feats["t:call_mean_last3"]
     for r in state.reasons:
         miss *= 1.0 - r.weight

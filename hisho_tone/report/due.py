@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-from ..analyzer import Analysis, Analyzer
+from ..analysis import Analysis
+from ..analyzer import Analyzer
 from ..thread import analyze_thread
 
 MAX_STEPS = 40
