@@ -88,6 +88,7 @@ def test_full_retrain_reproduces_the_shipped_model_and_card(tmp_path):
     shipped = json.loads(MODEL.read_text(encoding="utf-8"))
     card = tmp_path / "card.md"
     retrained = train(out=tmp_path / "model.json", card=card, noise_out=None)
+    assert retrained["id"] == shipped["id"]  # deterministic: the same corpus and code give the same model
     for key in ("roc_auc", "macro_f1", "spearman_ambiguity", "spearman_emotion", "ece"):
         assert retrained["metrics"][key] == pytest.approx(shipped["metrics"][key], abs=0.01), key
     assert retrained["thresholds"] == shipped["thresholds"]
