@@ -57,3 +57,14 @@ def add_running_options(p: argparse.ArgumentParser) -> None:
         help="with --engine dask: an existing scheduler (tcp://host:8786); default: a LocalCluster",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary on stderr")
+
+
+def option_error(args: argparse.Namespace) -> str | None:
+    """What is wrong with the shared options as given, in one sentence naming the value; None if nothing."""
+    if args.workers is not None and args.workers < 1:
+        return f"--workers must be at least 1, not {args.workers}"
+    if args.gap <= 0:
+        return f"--gap must be a positive number of hours, not {args.gap}"
+    if args.scheduler and args.engine != "dask":
+        return "--scheduler needs --engine dask"
+    return None

@@ -290,15 +290,12 @@ def _on_sigterm(signum: int, frame: Any) -> None:
 def cmd_batch(args: argparse.Namespace) -> int:
     import signal
 
+    from .archive_options import option_error
     from .batch import ResumeMismatch, run_batch
     from .batch_score import Options
 
-    if args.workers is not None and args.workers < 1:
-        raise CliError(f"--workers must be at least 1, not {args.workers}")
-    if args.gap <= 0:
-        raise CliError(f"--gap must be a positive number of hours, not {args.gap}")
-    if args.scheduler and args.engine != "dask":
-        raise CliError("--scheduler needs --engine dask")
+    if error := option_error(args):
+        raise CliError(error)
     options = Options.with_user_config(
         sensitivity=args.sensitivity, with_text=args.with_text, threads=args.threads is not None
     )

@@ -385,15 +385,15 @@ def train(
     runtime = Model(model)
 
     log("[6/7] test metrics through analyze() (corpus test split, frozen real test split)")
-    model["metrics"] = _rounded(measure(runtime, test_rows))
-    model["real_metrics"] = _rounded(measure(runtime, real_test)) if real_test else None
     keys = ("recall", "precision", "macro_f1", "false_alarm", "call_rate_predicted")
+    on_corpus = {s: measure(runtime, test_rows, s) for s in ("low", "normal", "high")}
+    on_real = {s: measure(runtime, real_test, s) for s in ("low", "normal", "high")} if real_test else {}
+    model["metrics"] = _rounded(on_corpus["normal"])
+    model["real_metrics"] = _rounded(on_real["normal"]) if on_real else None
     model["metrics_by_sensitivity"] = {
         s: {
-            "corpus": {k: round(v, 4) for k, v in measure(runtime, test_rows, s).items() if k in keys},
-            "real": {k: round(v, 4) for k, v in measure(runtime, real_test, s).items() if k in keys}
-            if real_test
-            else {},
+            "corpus": {k: round(v, 4) for k, v in on_corpus[s].items() if k in keys},
+            "real": {k: round(v, 4) for k, v in on_real[s].items() if k in keys} if on_real else {},
         }
         for s in ("low", "normal", "high")
     }
@@ -454,7 +454,8 @@ def _drop_unused(model: dict[str, Any]) -> None:
 
 
 def _dump(model: dict[str, Any]) -> str:
-    """model.json: readable metadata, and the long feature list and weight columns one line each."""
+    """model.json in one compact line (keys sorted): the weight columns are most of it, and a diff of
+    the file says only that the model changed; the card is the readable view."""
     return json.dumps(model, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
 
 

@@ -308,3 +308,18 @@ def test_call_due_is_the_first_prefix_that_says_call(analyzer):
         return
     assert due is not None and verdict(due + 1) in CALL
     assert all(verdict(end) not in CALL for end in range(1, due + 1))
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--gap", "0"], "--gap must be a positive number of hours, not 0.0"),
+        (["--workers", "0"], "--workers must be at least 1, not 0"),
+        (["--scheduler", "tcp://127.0.0.1:1"], "--scheduler needs --engine dask"),
+    ],
+)
+def test_report_refuses_bad_options_like_batch(tmp_path, capsys, options, message):
+    for command in ("report", "batch"):
+        out = ["--json", str(tmp_path / "s.json")] if command == "report" else ["-o", str(tmp_path / "o.jsonl")]
+        assert main([command, str(tmp_path / "none.jsonl"), *out, *options]) == 2
+        assert message in capsys.readouterr().err

@@ -44,15 +44,14 @@ def add_parser(sub: Any) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfoNotFoundError
 
+    from ..archive_options import option_error
     from ..cli import CliError
     from .build import ReportOptions, build_report
 
     if args.output is None and args.json is None:
         raise CliError("say where to write: -o REPORT.html and/or --json SUMMARY.json")
-    if args.workers is not None and args.workers < 1:
-        raise CliError(f"--workers must be at least 1, not {args.workers}")
-    if args.scheduler and args.engine != "dask":
-        raise CliError("--scheduler needs --engine dask")
+    if error := option_error(args):
+        raise CliError(error)
     if args.output is not None:
         try:
             import matplotlib  # noqa: F401
