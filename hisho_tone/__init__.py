@@ -11,7 +11,8 @@ import threading
 
 from .advice import CHANNELS, RECOMMENDATIONS, SENSITIVITIES, Advice, Reason
 from .analyzer import Analyzer
-from .thread import ThreadAdvice, analyze_thread, recap_template
+from .recap import recap_template
+from .thread import ThreadAdvice, analyze_thread
 
 __version__ = "0.1.0"
 __all__ = [

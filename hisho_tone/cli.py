@@ -269,7 +269,7 @@ def cmd_thread(args: argparse.Namespace) -> int:
 
 
 def cmd_recap(args: argparse.Namespace) -> int:
-    from .thread import recap_template
+    from .recap import recap_template
 
     thread = _load_thread(args)
     print(recap_template(thread["messages"], draft=thread["draft"], channel=thread["channel"]))

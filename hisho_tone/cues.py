@@ -8,14 +8,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import markers
 from .lexicon import Entry, Item, Lexicon, Spelling, spellings
 from .tokenize import Sentence, Token
 
-# A sentence that asks something: a question mark, or a polite question ending.
-_QUESTION = re.compile(
-    r"(?:[?？]|(?:ます|です|でしょう|ません|でした|ました)か[。.]?|(?:でしょうか|ませんか|ですか))\s*$"
-)
-_ENDING_CHARS = 8  # longer than any ending _QUESTION matches (sentences carry no trailing space)
 MANY_QUESTIONS_KIND = "many_questions"
 MANY_QUESTIONS_MIN = 3
 
@@ -259,8 +255,7 @@ def _many_questions(text: str, sents: list[Sentence], lex: Lexicon) -> list[Cue]
     kind = lex.kinds.get(MANY_QUESTIONS_KIND)
     if kind is None or MANY_QUESTIONS_KIND in lex.disabled:
         return []
-    # a sentence's ending is all _QUESTION looks at: search only its last few characters
-    questions = [s for s in sents if _QUESTION.search(text[max(s.start, s.end - _ENDING_CHARS) : s.end])]
+    questions = markers.questions(text, sents)
     if len(questions) < MANY_QUESTIONS_MIN:
         return []
     weight = min(1.0, kind.weight * (len(questions) - MANY_QUESTIONS_MIN + 1))

@@ -11,9 +11,9 @@ A feature vector is a sparse ``dict[str, float]``:
 from __future__ import annotations
 
 import math
-import re
 from typing import TYPE_CHECKING, Container
 
+from . import markers
 from .cache import BoundedCache
 from .emotion_lexicon import NEGATIVE, POSITIVE, emotion_counts
 
@@ -23,26 +23,13 @@ if TYPE_CHECKING:
 # Parts of speech whose lemmas carry meaning for the model (particles and symbols mostly do not,
 # except the few sentence-final ones that carry tone, kept via _TONE).
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞", "感動詞", "連体詞", "接尾辞", "代名詞", "助動詞"})
-_TONE = frozenset({"か", "よ", "ね", "な", "の", "けど", "けれど", "が", "のに", "って", "わ", "ぞ", "ぜ", "さ"})
-_EMOJI_POSITIVE = re.compile(r"[😊😄😁😆🥰😍🤩🎉🙌👍✨💕❤♪☺🙏😂🤣💐🎊👏]|[wｗ]{2,}|笑")
-_EMOJI_NEGATIVE = re.compile(r"[😢😭😞😔😣😖😩😫😤😠😡💢😰😱😓🥲💔]|orz|(?:\(|（)[;；]")
-_POLITE_END = re.compile(r"(?:です|ます|ください|でしょう|ません)[。!?！？]?$")
-_LIST_ITEM = re.compile(r"(?m)^\s*(?:\d+[.)．）]|[①-⑳]|[・•●■◆▼-]\s?)")
-# こそあど words: a draft that points (あれ, その件, こちら) more than it names is harder to act on.
-_DEMONSTRATIVES = frozenset(
-    "これ それ あれ どれ この その あの どの こちら そちら あちら こっち そっち あっち ここ そこ あそこ こんな そんな あんな".split()
-)
-_REQUEST = re.compile(
-    r"お願い|ください|下さい|てほしい|て欲しい|といて|ておいて|てもらえ|ていただけ|頂けます|もらえる|ちょうだい|よろしく"
-)
-_QUESTION = re.compile(r"[?？]|(?:ですか|ますか|でしょうか|ませんか)")
-# Set phrases that open and close business messages: they say nothing about this draft, and
-# a model that learns from them learns who wrote the corpus, not what makes a message risky.
-BOILERPLATE = re.compile(
-    r"^(?:.{1,20}(?:様|さん|殿|御中|各位)[、,]?|お世話になって(?:おり|い)ます|いつもお世話になって(?:おり|い)ます|お疲れ様です|お疲れさまです|おつかれさまです"
-    r"|(?:引き続き)?(?:何卒|どうぞ)?よろしくお願い(?:いた|致)?します|(?:何卒|どうぞ)?よろしくお願い(?:申し上げます|いたします|致します)|以上、?よろしくお願いします|以上です"
-    r"|失礼いたします|取り急ぎ.{0,12}(?:まで|ご連絡です))[。.!]?$"
-)
+# Phrase lists come from data/markers.toml (each with examples and counterexamples).
+_EMOJI_POSITIVE = markers.pattern("emoji_positive")
+_EMOJI_NEGATIVE = markers.pattern("emoji_negative")
+_REQUEST = markers.pattern("request")
+_DEMONSTRATIVES = markers.words("demonstratives")  # こそあど: a draft that points more than it names
+_TONE = markers.words("tone_particles")
+BOILERPLATE = markers.pattern("boilerplate")
 
 
 def content_tokens(analysis: "Analysis") -> int:
@@ -57,7 +44,7 @@ def content_tokens(analysis: "Analysis") -> int:
     )
 
 
-_NEGATORS = frozenset({"ない", "ぬ", "ず"})
+_NEGATORS = markers.words("negating_auxiliaries")
 _SKIP_POS = frozenset({"補助記号", "空白"})
 # What featurize needs from a token, cached per (surface, lemma, base, pos1, pos2): whether it
 # points (こそあど), whether it negates, and its lexical lemma with the "w:" feature name (None
@@ -106,10 +93,10 @@ def featurize(analysis: "Analysis", vocabulary: Container[str] | None = None) ->
     # model that learns shortness itself flags every 「了解です」)
     feats["s:very_long"] = 1.0 if chars > 300 else 0.0
     feats["s:sentences"] = min(len(sents), 20) / 10.0
-    feats["s:questions"] = min(len(_QUESTION.findall(text)), 6) / 3.0
+    feats["s:questions"] = min(len(markers.questions(text, sents)), 6) / 3.0
     feats["s:specifics"] = min(len(analysis.specifics), 8) / 4.0
     feats["s:specific_any"] = 1.0 if analysis.specifics else 0.0
-    feats["s:list_items"] = min(len(_LIST_ITEM.findall(text)), 8) / 4.0
+    feats["s:list_items"] = min(sum(1 for *_, kind in analysis.specifics if kind == "numbered_item"), 8) / 4.0
     feats["s:exclaim"] = min(text.count("!"), 6) / 3.0
     feats["s:ellipsis"] = min(text.count("…") + text.count("..."), 6) / 3.0
     feats["s:emoji_pos"] = min(len(_EMOJI_POSITIVE.findall(text)), 4) / 2.0
@@ -133,7 +120,7 @@ def featurize(analysis: "Analysis", vocabulary: Container[str] | None = None) ->
     known = _TOKEN_INFO
     for sent in sents:
         sent_text = text[sent.start : sent.end]
-        if _POLITE_END.search(sent_text[-8:]):  # an ending: its last few characters are enough
+        if markers.ends_with("polite_end", sent_text):
             polite += 1
         boilerplate = BOILERPLATE.match(sent_text) is not None
         prev = "<s>"

@@ -89,7 +89,7 @@ def decide(scores: Scores, cues: list[Cue], evidence: Evidence, thresholds: tupl
             level = "text_with_care"
     if level != "call":
         return level
-    # face-to-face grade only for the topics DESIGN.md names (serious apology, termination,
+    # face-to-face grade only for the topics docs/LABELING.md names (serious apology, termination,
     # serious mistakes, health and family, conflict between people): anger alone asks for a call
     if any(c.kind in evidence.video and c.weight >= STRONG_CUE for c in cues):
         return "video"

@@ -2,24 +2,23 @@
 
 ``analyze_thread(messages, draft=None)`` finds the ping-pong (rounds on the open topic),
 questions nobody answered, requests made again, visible misalignment and rising emotion, and
-scores whether the conversation should move to a call. ``recap_template`` drafts the written
-recap to send after that call. Each message is analysed (and tokenized) exactly once.
+scores whether the conversation should move to a call (``recap.py`` drafts the written recap to
+send after that call). Each message is analysed (and tokenized) exactly once.
 """
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Sequence
 
+from . import markers
 from .advice import Advice, check_options, shorten
 from .analysis import Analysis
 from .analyzer import Analyzer
 from .cache import BoundedCache
-from .features import BOILERPLATE
 
 ORDER = ("text", "text_with_care", "call", "video")
 # The one thread limit: only the latest MAX_MESSAGES messages are analysed (``truncated`` says when a
@@ -27,13 +26,13 @@ ORDER = ("text", "text_with_care", "call", "video")
 # (413 too_many_messages) and the extension sends fewer (the latest 10 on screen, extension/README.md).
 MAX_MESSAGES = 50
 
-_QUESTION_SENT = re.compile(r"(?:[?？]|(?:ですか|ますか|でしょうか|ませんか|ましたか|でしたか|かな|っけ)[。.]?)\s*$")
-# A message that closes the topic: thanks or a decision, with no new question in it. A bare
-# 承知しました / 了解です does not: it usually means "I'll redo it", and the exchange goes on.
-_RESOLUTION = re.compile(r"ありがと|有難う|確定|決定|決まり|問題ありません|それでお願いします|助かりま|OKです|完了|👍")
-_STOP_LEMMAS = frozenset(
-    "為る 有る 居る 成る 言う 思う 御 件 事 様 さん 方 物 時 今 此の 其の 又 貴方 私 良い 無い 本日 今日 明日 確認 お願い 願う 頂く 下さる 致す 参る 申す 拝見 共有".split()
-)
+# Phrase lists come from data/markers.toml (each with examples and counterexamples).
+_RESOLUTION = markers.pattern("resolution")  # thanks or a decision: the topic is closed
+_STOP_LEMMAS = markers.words("thread_stop_lemmas")
+_BOILERPLATE = markers.pattern("boilerplate")
+_WH = markers.pattern("wh_question")
+_YES_NO = markers.pattern("yes_no")
+_PROPOSAL = markers.pattern("proposal")  # a reply that offers something back takes the question up
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞"})
 
 
@@ -191,7 +190,7 @@ class MessageCache:
 def _said(analysis: Analysis) -> list:
     """The sentences that say something: not 〇〇様, お世話になっております, よろしくお願いします…"""
     text = analysis.norm.text
-    return [s for s in analysis.sentences if not BOILERPLATE.match(text[s.start : s.end])]
+    return [s for s in analysis.sentences if not _BOILERPLATE.match(text[s.start : s.end])]
 
 
 def _original(analysis: Analysis, sent) -> tuple[int, int, str]:
@@ -240,7 +239,7 @@ def _turns(messages: list[Message]) -> list[list[int]]:
 
 def _is_resolution(analysis: Analysis, advice: Advice) -> bool:
     text = analysis.norm.text
-    has_question = any(_QUESTION_SENT.search(text[s.start : s.end]) for s in analysis.sentences)
+    has_question = bool(markers.questions(text, analysis.sentences))
     # a thanks followed by a reservation (ありがとうございます。ただ、もう少し…かもしれません) settles
     # nothing: only a plain message, with no reason of its own, closes the topic
     return (
@@ -278,18 +277,6 @@ def _rounds(
     return (len(turns) - open_from) // 2, False
 
 
-_WH = re.compile(
-    r"いつ|何時|何日|何曜|いくら|おいくら|どのくらい|どれくらい|どの位|何件|何名|何人|何個|どこ|誰|どなた|どちら|どっち|どれ"
-)
-_YES_NO = re.compile(
-    r"^\s*(?:はい|いいえ|いえ|ええ|うん|ううん|大丈夫|問題(?:ありません|ない)|了解|承知|かしこまり|可能です|できます|できません|難しい|OK|ok)"
-)
-
-
-# A reply that offers something back (「Bホールはいかがでしょうか」) takes the question up.
-_PROPOSAL = re.compile(r"いかが|どうでしょう|ではこちら|では、|でしたら|それなら|代わりに|ご提案")
-
-
 def _answers_shape(question: str, reply: Analysis) -> bool:
     """A reply shaped like an answer: concrete content for a when/where/how-much question, yes/no,
     or a counter-proposal."""
@@ -324,7 +311,7 @@ def _questions(
             continue  # nobody has spoken since: the reply is still to come, not missing
         for sent in a.sentences:
             sent_text = a.norm.text[sent.start : sent.end]
-            if not _QUESTION_SENT.search(sent_text):
+            if not markers.asks(sent_text):
                 continue
             words = _content(a, sent.start, sent.end)
             answered = False
@@ -510,7 +497,7 @@ def thread_features(state: ThreadState) -> dict[str, float]:
         "t:ambiguity_max": max((a.ambiguity for a in state.advices), default=0.0),
         "t:share_call": sum(p >= 0.5 for p in probs) / len(probs),
         "t:questions": min(
-            sum(1 for a in state.analyses for s in a.sentences if _QUESTION_SENT.search(a.norm.text[s.start : s.end])),
+            sum(len(markers.questions(a.norm.text, a.sentences)) for a in state.analyses),
             6,
         )
         / 6,
@@ -601,67 +588,3 @@ def analyze_thread(
         summary=invitations.summary(recommendation),
         truncated=truncated,
     )
-
-
-# -- after the call -------------------------------------------------------------------------------
-_STEP = re.compile(r"(?:まで|までに|期限|締切|〆切|予定|送付|提出|対応|手配|確認|連絡|共有)")
-
-
-def recap_template(
-    messages: Sequence[dict[str, Any]],
-    draft: str | None = None,
-    analyzer: Analyzer | None = None,
-    channel: str = "chat",
-) -> str:
-    """A Japanese recap skeleton for after the call: open questions, next steps and deadlines."""
-    parsed = parse_messages(messages)[-MAX_MESSAGES:]
-    if analyzer is None:
-        from . import default_analyzer
-
-        analyzer = default_analyzer()
-    state = build_state(analyzer, parsed, draft, channel, "normal")
-    registers = (
-        [a.register for a, m in zip(state.analyses, state.messages) if m.me]
-        or [a.register for a in state.analyses]
-        or ["polite"]
-    )
-    register = max(set(registers), key=registers.count)
-    t = _texts()["recap"][register]
-    other = next((m.author for m in reversed(parsed) if not m.me), "")
-    name = re.sub(r"(?:様|さん)$", "", other) or "〇〇"
-    # every question left open (the user's own included), what the other side asked, the vague
-    # wording in their latest message, and visible misunderstandings: what the call settles
-    someone_is_me = any(m.me for m in state.messages)
-    open_questions = _questions(state.messages, state.analyses, include_mine=True, contents=state.contents)
-    decisions = [_short(q.surface, 60) for q in open_questions]
-    asked = [
-        _short(_original(a, s)[2], 60)
-        for a, m in zip(state.analyses, state.messages)
-        if not (someone_is_me and m.me)
-        for s in a.sentences
-        if _QUESTION_SENT.search(a.norm.text[s.start : s.end])
-    ]
-    decisions += asked[-3:]
-    last_theirs = max((i for i, m in enumerate(state.messages) if not m.me), default=-1)
-    if last_theirs >= 0:
-        for r in state.advices[last_theirs].reasons:
-            if r.category == "ambiguity":
-                decisions.append(_short(_sentence_around(state.analyses[last_theirs], r.start, r.end)[2], 60))
-    for r in state.reasons:
-        if r.kind in ("misalignment", "repeated_request") and r.surface:
-            decisions.append(_short(r.surface, 60))
-    steps = []
-    for a in state.analyses:
-        for s in _said(a):
-            if any(s.start <= st < s.end for st, _, _ in a.specifics) and _STEP.search(a.norm.text[s.start : s.end]):
-                steps.append(_short(_original(a, s)[2], 60))
-    decisions = list(dict.fromkeys(decisions))[:6]
-    steps = list(dict.fromkeys(steps))[-5:]
-    lines = [t["greeting"].replace("{name}", name), "", t["decisions"]]
-    lines += [t["decision_item"].replace("{n}", str(i)).replace("{item}", d) for i, d in enumerate(decisions, 1)] or [
-        t["no_decisions"]
-    ]
-    lines += ["", t["next_steps"]]
-    lines += [t["step_item"].replace("{item}", s) for s in steps] or [t["no_steps"]]
-    lines += ["", t["closing"]]
-    return "\n".join(lines)

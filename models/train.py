@@ -34,10 +34,13 @@ CALIBRATION = "isotonic"  # or "platt"
 THREAD_C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)  # few dense features: less regularisation
 MIN_DF = 3  # lexical features must occur in at least this many training messages
 CARE_RATIO = 0.55  # text_with_care starts at this fraction of the call threshold
-# The share of drafts that deserve a call in a real working day (DESIGN.md: perhaps one in ten or
+# The share of drafts that deserve a call in a real working day (the people we build for guess one in ten or
 # twenty). The corpus is about half calls; probabilities are moved to this prevalence.
 DEPLOYMENT_PREVALENCE = 0.08
 HIGH_NOISE = 1.5  # sensitivity "high" may tell this many times as many real sentences to call as "normal"
+# "normal" is the HIGHEST threshold whose score is within this of the best: the score is flat over a
+# wide range, and where it is, fewer ordinary sentences told to call is worth more than a tie
+SCORE_TOLERANCE = 0.005
 CORPUS_ONLY_HEADS = ("ambiguity",)
 WEIGHT_DIGITS = 4  # weights are rounded to this many decimals in model.json
 
@@ -209,7 +212,8 @@ def _thresholds(
     """Call thresholds per sensitivity from out-of-fold decisions, the evidence rules included.
 
     ``normal`` maximises the mean of the macro-F1 on the corpus and on the real sentences (a model
-    that is right on the corpus and loud on real text loses half its score); ``high`` catches the
+    that is right on the corpus and loud on real text loses half its score), taking the highest
+    threshold within ``SCORE_TOLERANCE`` of the best; ``high`` catches the
     most corpus calls among thresholds below it that tell at most ``HIGH_NOISE`` times as many real
     sentences to call; ``low`` is the lowest above it with corpus precision ≥ 0.97.
     Returns the thresholds and the table they were chosen from (for the card).
@@ -242,7 +246,8 @@ def _thresholds(
                 **r
             )
         )
-    normal = max(table, key=lambda r: (round(r["score"], 4), r["t"]))
+    best = max(r["score"] for r in table)
+    normal = max((r for r in table if r["score"] >= best - SCORE_TOLERANCE), key=lambda r: r["t"])
     high = max(
         [r for r in table if r["t"] <= normal["t"] and r["real_rate"] <= HIGH_NOISE * normal["real_rate"]],
         key=lambda r: (round(r["corpus_recall"], 4), r["t"]),

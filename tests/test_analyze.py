@@ -1,4 +1,4 @@
-"""The public Python contract of ``hisho_tone.analyze`` (shared/DESIGN.md, "Python")."""
+"""The public Python contract of ``hisho_tone.analyze`` (README.md, "Python API")."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ FIELDS = {
 }
 REASON_FIELDS = {"kind", "category", "label", "start", "end", "surface", "message", "hint", "weight"}
 
-# Messages that must go out as text (the "text is fine" categories of DESIGN.md).
+# Messages that must go out as text (the "text is fine" categories of docs/LABELING.md).
 FINE = [
     ("chat", "お疲れさまです。12/3(水)15時から定例MTGです。議題は①来期予算②採用の2点です。"),
     ("chat", "資料ありがとうございます！とても分かりやすかったです😊🙏✨"),

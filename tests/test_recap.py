@@ -1,0 +1,158 @@
+"""The recap sorts the thread's sentences by what they are, on a dozen threads: settled points
+(agreements, stated deadlines), open points (unanswered questions, the other side's vague wording),
+to-dos with their owner and deadline, and reactions left out."""
+
+from __future__ import annotations
+
+import pytest
+
+from hisho_tone import recap_template
+
+
+def msgs(*pairs):
+    """("山田様", "text"), ("me", "text") … → message dicts; "me" marks the user."""
+    return [{"author": a, "text": t, "me": a == "me"} for a, t in pairs]
+
+
+def sections(recap: str) -> dict[str, str]:
+    """The recap's two parts: "decisions" (settled and open points) and "steps" (to-dos)."""
+    parts = recap.split("■")
+    assert len(parts) == 3, recap
+    return {"decisions": parts[1], "steps": parts[2]}
+
+
+def step(recap: str, words: str) -> str:
+    """The to-do line holding ``words`` with its owner/deadline line (keigo and polite put them below)."""
+    lines = sections(recap)["steps"].splitlines()
+    for i, line in enumerate(lines):
+        if words in line:
+            return line + (lines[i + 1] if i + 1 < len(lines) and "担当" not in line else "")
+    raise AssertionError(f"no to-do with {words!r} in:\n{recap}")
+
+
+def test_a_reaction_is_no_line_and_a_deadline_is_no_todo(analyzer):
+    """The issue's thread: 「うーん、なんか違うんですよね」 was a decision, 「明日が締切です。」 a to-do."""
+    recap = recap_template(
+        msgs(
+            ("山田様", "納期の件、12/5までに見積もりをいただけますか？"),
+            ("me", "承知しました。明日が締切です。"),
+            ("山田様", "うーん、なんか違うんですよね。"),
+        ),
+        analyzer=analyzer,
+    )
+    assert "なんか違う" not in recap
+    parts = sections(recap)
+    assert "明日が締切です。" in parts["decisions"] and "明日が締切です" not in parts["steps"]
+    assert "確認済み" in parts["decisions"]  # stated in writing: nothing to fill in
+
+
+def test_an_offer_is_my_todo_with_its_deadline(analyzer):
+    recap = recap_template(
+        msgs(("山田様", "見積書の金額を見直していただけますか？"), ("me", "12/5(金)までに修正版を送付いたします。")),
+        analyzer=analyzer,
+    )
+    line = step(recap, "修正版を送付")
+    assert "担当：当方" in line and "期限：12/5" in line
+
+
+def test_a_request_to_me_is_my_todo(analyzer):
+    recap = recap_template(
+        msgs(("me", "見積もりの件でご連絡しました。"), ("山田様", "見積書を来週までに送ってください。")),
+        analyzer=analyzer,
+    )
+    line = step(recap, "見積書を来週までに送って")
+    assert "担当：私" in line and "期限：来週" in line
+
+
+def test_my_request_is_their_todo(analyzer):
+    recap = recap_template(
+        msgs(("山田様", "請求書を受け取りました。"), ("me", "請求書の金額をご確認ください。")), analyzer=analyzer
+    )
+    assert "担当：山田様" in step(recap, "請求書の金額をご確認")
+
+
+def test_a_named_person_owns_the_todo(analyzer):
+    recap = recap_template(
+        msgs(("山田様", "資料はどうなりますか？"), ("me", "資料は田中さんから共有します。")), analyzer=analyzer
+    )
+    assert "担当：田中さん" in step(recap, "田中さんから共有")
+
+
+def test_an_agreement_is_settled(analyzer):
+    recap = recap_template(
+        msgs(
+            ("山田様", "打ち合わせは10時と14時、どちらがよろしいですか？"),
+            ("me", "14時でお願いできますか？"),
+            ("山田様", "承知しました、では14時で確定です。"),
+        ),
+        analyzer=analyzer,
+    )
+    parts = sections(recap)
+    assert "14時で確定です。" in parts["decisions"] and "確定です" not in parts["steps"]
+    assert "14時で確定です。（確認済み）" in parts["decisions"] or "14時で確定です。（やりとりで確認済み）" in recap
+
+
+def test_an_unanswered_question_is_an_open_point(analyzer):
+    recap = recap_template(
+        msgs(("山田様", "会場の予約はお済みでしょうか？"), ("me", "来週の資料を添付します。ご確認ください。")),
+        analyzer=analyzer,
+    )
+    decisions = sections(recap)["decisions"]
+    assert "会場の予約はお済みでしょうか？" in decisions and "決定" in decisions.split("お済みでしょうか？")[1]
+
+
+def test_their_vague_request_is_an_open_point_not_a_todo(analyzer):
+    recap = recap_template(
+        msgs(("me", "資料の件、進めています。"), ("山田様", "例の件もいい感じにまとめといてください。")),
+        analyzer=analyzer,
+    )
+    parts = sections(recap)
+    assert "いい感じにまとめといて" in parts["decisions"] and "いい感じ" not in parts["steps"]
+
+
+def test_casual_thread_gets_the_casual_template_with_owners(analyzer):
+    recap = recap_template(
+        msgs(("ゆき", "旅行の宿どうする？"), ("me", "宿は私が予約しとくね"), ("ゆき", "じゃあ電車の切符は私が買うね")),
+        analyzer=analyzer,
+    )
+    assert recap.startswith("ゆきさん") and "ございます" not in recap
+    assert "担当：自分" in step(recap, "宿は私が予約")
+
+
+def test_thanks_only_thread_has_nothing_to_list(analyzer):
+    recap = recap_template(
+        msgs(("山田様", "ありがとうございました！"), ("me", "こちらこそありがとうございました。")), analyzer=analyzer
+    )
+    parts = sections(recap)
+    assert "記入" in parts["decisions"] and "記入" in parts["steps"]  # the placeholders only
+    assert "ありがとうございました" not in parts["decisions"] + parts["steps"]
+
+
+def test_the_draft_counts_and_quoted_history_does_not(analyzer):
+    recap = recap_template(
+        msgs(("山田様", "議事録はいつ頃いただけますか？\n\n> 先週の議事録を12/1までに提出します")),
+        draft="明日までに議事録をお送りします。",
+        analyzer=analyzer,
+        channel="email",
+    )
+    assert "担当：当方" in step(recap, "議事録をお送りします") or "担当：私" in step(recap, "議事録をお送りします")
+    assert "先週の議事録" not in recap
+
+
+def test_a_sentence_said_twice_is_listed_once(analyzer):
+    recap = recap_template(
+        msgs(
+            ("山田様", "見積書を送ってください。"),
+            ("me", "承知しました。"),
+            ("山田様", "見積書を送ってください。"),
+        ),
+        analyzer=analyzer,
+    )
+    assert sections(recap)["steps"].count("見積書を送ってください") == 1
+
+
+@pytest.mark.parametrize("register_text", ["承知いたしました。", "了解です。", "りょ"])
+def test_every_register_fills_owner_and_deadline_placeholders(analyzer, register_text):
+    recap = recap_template(msgs(("山田様", "資料を修正してください。"), ("me", register_text)), analyzer=analyzer)
+    assert "{owner}" not in recap and "{due}" not in recap and "{item}" not in recap
+    assert "資料を修正して" in sections(recap)["steps"]
