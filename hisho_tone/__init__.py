@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from .advice import CHANNELS, RECOMMENDATIONS, SENSITIVITIES, Advice, Reason
+from .advice import CHANNELS, RECOMMENDATIONS, SENSITIVITIES, Advice, Reason, Span
 from .analyzer import Analyzer
 from .thread import ThreadAdvice, analyze_thread, recap_template
 
@@ -18,6 +18,7 @@ __all__ = [
     "Advice",
     "Analyzer",
     "Reason",
+    "Span",
     "ThreadAdvice",
     "analyze",
     "analyze_thread",
