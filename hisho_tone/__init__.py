@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from .advice import CHANNELS, RECOMMENDATIONS, SENSITIVITIES, Advice, Reason
+from .advice import CHANNELS, RECOMMENDATIONS, SENSITIVITIES, Advice, Reason, Span
 from .analyzer import Analyzer
 from .recap import recap_template
 from .thread import ThreadAdvice, analyze_thread
@@ -19,6 +19,7 @@ __all__ = [
     "Advice",
     "Analyzer",
     "Reason",
+    "Span",
     "ThreadAdvice",
     "analyze",
     "analyze_thread",

@@ -1,4 +1,4 @@
-"""The result types: Reason (one pinned cause) and Advice (the verdict for one draft)."""
+"""The result types: Span (one place in the text), Reason (one pinned cause) and Advice (the verdict for one draft)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,24 @@ def shorten(text: str, limit: int) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Span:
+    """One place a reason was found: ``text[start:end] == surface`` of the ORIGINAL text (code points)."""
+
+    start: int
+    end: int
+    surface: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "surface": self.surface}
+
+
+@dataclass(frozen=True, slots=True)
 class Reason:
-    """Why the draft is risky as text, pinned to ``text[start:end] == surface`` of the ORIGINAL text."""
+    """Why the draft is risky as text, pinned to ``text[start:end] == surface`` of the ORIGINAL text.
+
+    A kind found in the same or consecutive sentences is one reason: ``spans`` lists every place,
+    sorted, and ``start``/``end``/``surface`` are the first of them (``spans`` left out: that one span).
+    """
 
     kind: str  # stable id, e.g. "ambiguous_assent" (README lists them all)
     category: str  # "ambiguity" | "emotion" | "sensitivity" | "complexity"
@@ -37,10 +53,17 @@ class Reason:
     message: str  # what the reader may take from it (Japanese)
     hint: str  # what to write instead (Japanese, may be "")
     weight: float  # strength of the cue in [0, 1]
+    spans: tuple[Span, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.spans:
+            object.__setattr__(self, "spans", (Span(self.start, self.end, self.surface),))
 
     def to_dict(self) -> dict[str, Any]:
         # explicit rather than dataclasses.asdict, which deep-copies: this runs on every request
-        return {f: getattr(self, f) for f in _REASON_FIELDS}
+        data = {f: getattr(self, f) for f in _REASON_FIELDS}
+        data["spans"] = [s.to_dict() for s in self.spans]
+        return data
 
 
 _REASON_FIELDS = ("kind", "category", "label", "start", "end", "surface", "message", "hint", "weight")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from pathlib import Path
 from typing import Any
 
 from . import config as config_mod
 from . import invitations
-from .advice import Advice, Reason, check_options, shorten
+from .advice import Advice, Reason, Span, check_options, shorten
 from .analysis import Analysis
 from .cues import Cue, detect, find_specifics
 from .features import content_tokens
@@ -16,13 +17,15 @@ from .normalize import normalize
 from .prepare import prepare
 from .register import detect_register
 from .scoring import DEFAULT_THRESHOLDS, Evidence, Scores, cue_scores, decide
-from .tokenize import sentences
+from .tokenize import Sentence, sentences
 
 # Only this many characters of the original text are analysed; the rest is reported as truncated.
 # A chat message or an email body is far shorter; this keeps a pasted 1 MB log from stalling typing.
 WINDOW_CHARS = 5000
 # Below this many content words and with no cue, the call probability is scaled down (see _scored()).
 MIN_CONTENT_TOKENS = 2
+# Cues of one kind at most this many sentences apart are reported as one reason with several spans.
+MERGE_SENTENCES = 1
 # Parts of speech a model-signal reason may point at (a particle would explain nothing).
 _EXPLAINING_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞", "感動詞"})
 
@@ -154,19 +157,31 @@ class Analyzer:
         )
 
     def reasons(self, analysis: Analysis) -> list[Reason]:
-        """One Reason per cue, with its span mapped back to the original text."""
-        out = []
-        for cue in analysis.cues:
-            start, end = analysis.norm.original_span(cue.start, cue.end)
-            surface = analysis.text[start:end]
-            kind = self.lexicon.kinds[cue.kind]
-            shown = analysis.norm.text[cue.start : cue.end]
-            message = cue.message.replace("{surface}", _short(shown)).replace("{count}", str(cue.count))
-            out.append(
-                Reason(cue.kind, cue.category, kind.label, start, end, surface, message, cue.hint, round(cue.weight, 3))
-            )
+        """One Reason per run of same-kind cues (see ``_runs``), its spans mapped back to the original text."""
+        out = [self._reason(analysis, run) for run in _runs(analysis.cues, analysis.sentences)]
         out.sort(key=lambda r: (r.start, r.end, r.kind))
         return out
+
+    def _reason(self, analysis: Analysis, run: list[Cue]) -> Reason:
+        """The reason for cues of one kind: every place, in the words of the strongest cue."""
+        strongest = max(run, key=lambda c: c.weight)  # the first one on a tie
+        places = _places(analysis, run)
+        spans = tuple(Span(start, end, analysis.text[start:end]) for start, end, _, _ in places)
+        shown = "」「".join(_short(analysis.norm.text[a:b]) for _, _, a, b in places)  # templates quote 「{surface}」
+        message = strongest.message.replace("{surface}", shown).replace("{count}", str(strongest.count))
+        first = spans[0]
+        return Reason(
+            strongest.kind,
+            strongest.category,
+            self.lexicon.kinds[strongest.kind].label,
+            first.start,
+            first.end,
+            first.surface,
+            message,
+            strongest.hint,
+            round(strongest.weight, 3),
+            spans,
+        )
 
     def _model_reasons(self, analysis: Analysis, scores: Scores, feats: dict[str, float] | None) -> list[Reason]:
         """When the model asks for more than text but no cue fired, point at its strongest word."""
@@ -201,6 +216,39 @@ class Analyzer:
                             )
                         ]
         return []
+
+
+def _runs(cues: list[Cue], sents: list[Sentence]) -> list[list[Cue]]:
+    """Cues grouped by kind, in text order, chained while each overlaps or touches the run or lies at
+    most ``MERGE_SENTENCES`` sentences after its last cue (one complaint said three ways is one reason)."""
+    sentence_starts = [s.start for s in sents]
+    runs: list[list[Cue]] = []
+    open_runs: dict[str, tuple[list[Cue], int, int]] = {}  # kind -> (run, its end, its last cue's sentence)
+    for cue in sorted(cues, key=lambda c: (c.start, c.end)):
+        sentence = bisect_right(sentence_starts, cue.start) - 1
+        run, end, last_sentence = open_runs.get(cue.kind, (None, -1, -1))
+        if run is not None and (cue.start <= end or sentence - last_sentence <= MERGE_SENTENCES):
+            run.append(cue)
+            end = max(end, cue.end)
+        else:
+            run, end = [cue], cue.end
+            runs.append(run)
+        open_runs[cue.kind] = (run, end, sentence)
+    return runs
+
+
+def _places(analysis: Analysis, run: list[Cue]) -> list[tuple[int, int, int, int]]:
+    """(start, end) in the original and in the normalised text of each cue of a run, in text order;
+    overlapping cues become their union, so no character is marked twice."""
+    places: list[tuple[int, int, int, int]] = []
+    for cue in run:
+        start, end = analysis.norm.original_span(cue.start, cue.end)
+        if places and start < places[-1][1]:
+            last = places[-1]
+            places[-1] = (last[0], max(last[1], end), last[2], max(last[3], cue.end))
+        else:
+            places.append((start, end, cue.start, cue.end))
+    return places
 
 
 def _short(surface: str, limit: int = 30) -> str:

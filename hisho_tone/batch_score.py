@@ -84,6 +84,7 @@ def message_record(message: Message, advice: Advice, with_text: bool) -> dict[st
         reason: dict[str, Any] = {"kind": r.kind, "category": r.category, "start": r.start, "end": r.end}
         if with_text:
             reason["surface"] = r.surface
+        reason["spans"] = [s.to_dict() if with_text else {"start": s.start, "end": s.end} for s in r.spans]
         reasons.append(reason)
     record = {
         "id": message.id,

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from . import __version__
-from .advice import CHANNELS, SENSITIVITIES, Advice
+from .advice import CHANNELS, SENSITIVITIES, Advice, Reason
 
 LABELS = {
     "text": "このまま送信OK",
@@ -46,15 +46,23 @@ def _bar(value: float, width: int = 20) -> str:
 
 
 def _highlight(text: str, advice: Advice, colour: bool) -> str:
+    """The analysed text with every span of every reason marked (by colour, or in 【】)."""
     out, pos = [], 0
-    for r in advice.reasons:
-        if r.start < pos:  # overlapping reasons: the first one is already highlighted
+    marks = sorted(((s, r.category) for r in advice.reasons for s in r.spans), key=lambda m: (m[0].start, m[0].end))
+    for span, category in marks:
+        if span.start < pos:  # overlapping reasons: the first one is already highlighted
             continue
-        out.append(text[pos : r.start])
-        out.append(_paint(r.surface, "1;4;" + CATEGORY_COLOURS[r.category], colour) if colour else f"【{r.surface}】")
-        pos = r.end
+        out.append(text[pos : span.start])
+        marked = _paint(span.surface, "1;4;" + CATEGORY_COLOURS[category], colour) if colour else f"【{span.surface}】"
+        out.append(marked)
+        pos = span.end
     out.append(text[pos : advice.analyzed_chars])
     return "".join(out)
+
+
+def _surfaces(reason: Reason, colour: bool) -> str:
+    """「a」「b」: every phrase of a reason."""
+    return "".join(f"「{_paint(s.surface, CATEGORY_COLOURS[reason.category], colour)}」" for s in reason.spans)
 
 
 def format_advice(text: str, advice: Advice, colour: bool) -> str:
@@ -75,7 +83,7 @@ def format_advice(text: str, advice: Advice, colour: bool) -> str:
     if advice.reasons:
         lines += ["", "理由:"]
         for i, r in enumerate(advice.reasons, 1):
-            lines.append(f"  {i}. 「{_paint(r.surface, CATEGORY_COLOURS[r.category], colour)}」 {r.label} [{r.kind}]")
+            lines.append(f"  {i}. {_surfaces(r, colour)} {r.label} [{r.kind}]")
             lines.append(f"     {r.message}")
             if r.hint:
                 lines.append(f"     → {r.hint}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 
@@ -25,7 +26,7 @@ FIELDS = {
     "model",
     "excluded",
 }
-REASON_FIELDS = {"kind", "category", "label", "start", "end", "surface", "message", "hint", "weight"}
+REASON_FIELDS = {"kind", "category", "label", "start", "end", "surface", "message", "hint", "weight", "spans"}
 
 # Messages that must go out as text (the "text is fine" categories of docs/LABELING.md).
 FINE = [
@@ -77,6 +78,75 @@ def test_reasons_are_sorted_and_pinned_to_the_original_text(analyzer):
     assert starts == sorted(starts)
     for r in advice.reasons:
         assert text[r.start : r.end] == r.surface
+
+
+# One complaint said three ways in two sentences (issue 11): one reason, three places.
+REPEATED = "何度もお伝えしていますが、期限を守ってください。また同じことが起きたら困ります。"
+# Drafts with reasons of every sort: kinds repeated near and far, overlapping kinds, width-changing
+# normalisation (ﾚｲ, !!), emoji before a phrase, an email with a signature, a model-signal reason.
+VARIED = [
+    ("chat", REPEATED),
+    ("chat", "ﾚｲの件!! 例の件、いい感じにお願いします。なるべく早く！！"),
+    ("chat", "😊例の件、あれどうなりました？この前の件も、いい感じにお願いします。"),
+    ("chat", "なんで連絡くれなかったんですか？正直かなりがっかりしました。本当に困ります！！"),
+    ("chat", "やっぱり請求書は来月で。あ、でも今月でもいいです。いや、やっぱり来月で。"),
+    ("chat", "前向きに考えておきます。社内で検討させていただきます。"),
+    ("email", "山田様\n\n何度もお伝えしていますが、またミスです。\n本当に困ります。\n\n--\n佐藤"),
+    ("chat", "体調があまり良くなくて、通院しています。来週も休むかもしれません。"),
+]
+
+
+def test_a_kind_said_again_in_the_next_sentence_is_one_reason(analyzer):
+    advice = analyzer.analyze(REPEATED)
+    (reason,) = [r for r in advice.reasons if r.kind == "repetition_complaint"]
+    assert [s.surface for s in reason.spans] == ["何度も", "お伝えしていますが", "また同じ"]
+    assert reason.message.startswith("「何度も」「お伝えしていますが」「また同じ」は")
+    assert (reason.start, reason.end, reason.surface) == (0, 3, "何度も")
+    for place in (reason, *reason.spans):
+        assert REPEATED[place.start : place.end] == place.surface
+    assert reason.to_dict()["spans"][1] == {"start": 3, "end": 12, "surface": "お伝えしていますが"}
+
+
+def test_a_kind_far_apart_stays_two_reasons(analyzer):
+    text = "何度もお伝えしていますが、期限を守ってください。資料は明日送ります。会議は10時です。また同じことが起きたら困ります。"
+    reasons = [r for r in analyzer.analyze(text).reasons if r.kind == "repetition_complaint"]
+    assert [[s.surface for s in r.spans] for r in reasons] == [["何度も", "お伝えしていますが"], ["また同じ"]]
+    assert "また同じ" not in reasons[0].message
+
+
+def test_different_kinds_in_one_sentence_stay_apart(analyzer):
+    advice = analyzer.analyze("例の件、いい感じにお願いします")
+    assert [(r.kind, len(r.spans)) for r in advice.reasons] == [("vague_referent", 1), ("vague_standard", 1)]
+
+
+@pytest.mark.parametrize(("channel", "text"), VARIED)
+def test_every_reason_lists_its_places_first_one_first(analyzer, channel, text):
+    advice = analyzer.analyze(text, channel=channel)
+    assert advice.reasons
+    for r in advice.reasons:
+        assert (r.spans[0].start, r.spans[0].end, r.spans[0].surface) == (r.start, r.end, r.surface)
+        assert all(a.end <= b.start for a, b in zip(r.spans, r.spans[1:])), r.spans  # sorted, no overlap
+        assert all(text[s.start : s.end] == s.surface for s in r.spans)
+
+
+def test_a_model_signal_reason_has_its_one_span(analyzer):
+    no_cues = hisho_tone.Analyzer(config=False, disabled_kinds=list(analyzer.lexicon.kinds))
+    advice = no_cues.analyze("あの、言いにくいんですけど、最近レスが遅くて仕事が止まることが多いです。")
+    (reason,) = advice.reasons
+    assert reason.kind == "model_signal"
+    assert reason.spans == (hisho_tone.Span(reason.start, reason.end, reason.surface),)
+    assert advice.to_dict()["reasons"][0]["spans"] == [{"start": 0, "end": 36, "surface": reason.surface}]
+
+
+def test_overlapping_cues_of_a_kind_are_marked_once_in_the_strongest_words(analyzer):
+    analysis = analyzer.inspect(REPEATED)
+    cue = next(c for c in analysis.cues if c.kind == "repetition_complaint")
+    stronger = dataclasses.replace(
+        cue, start=1, end=6, weight=0.9, message="「{surface}」が強すぎます。", hint="弱めて"
+    )
+    (reason,) = analyzer.reasons(dataclasses.replace(analysis, cues=[cue, stronger]))
+    assert [(s.start, s.end, s.surface) for s in reason.spans] == [(0, 6, "何度もお伝え")]
+    assert (reason.message, reason.hint, reason.weight) == ("「何度もお伝え」が強すぎます。", "弱めて", 0.9)
 
 
 def test_email_quotes_and_signature_do_not_count(analyzer):

@@ -66,7 +66,8 @@ def test_one_record_per_message_in_input_order(small, reference):
         assert list(r) == MESSAGE_FIELDS
         assert r["recommendation"] in ("text", "text_with_care", "call", "video")
         assert all(0.0 <= r[k] <= 1.0 for k in ("call_probability", "ambiguity", "emotional_weight"))
-        assert all(set(reason) == {"kind", "category", "start", "end"} for reason in r["reasons"])
+        assert all(set(reason) == {"kind", "category", "start", "end", "spans"} for reason in r["reasons"])
+        assert all(set(span) == {"start", "end"} for reason in r["reasons"] for span in reason["spans"])
     assert any(r["reasons"] for r in records)  # the corpus has phrases to flag
 
 
@@ -108,6 +109,7 @@ def test_no_text_unless_asked(small, tmp_path):
     record = lines((tmp_path / "text.jsonl").read_bytes())[0]
     assert record["text"] == json.loads(first)["text"]
     assert all(record["text"][r["start"] : r["end"]] == r["surface"] for r in record["reasons"])
+    assert all(record["text"][s["start"] : s["end"]] == s["surface"] for r in record["reasons"] for s in r["spans"])
 
 
 def test_two_workers_write_the_same_bytes(small, reference, tmp_path):

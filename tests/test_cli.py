@@ -26,6 +26,14 @@ def test_check_human_output_highlights_phrases():
     assert "\033[" not in out.stdout  # no colour codes when not a terminal
 
 
+def test_check_marks_every_place_of_a_reason():
+    out = run("check", "何度もお伝えしていますが、期限を守ってください。また同じことが起きたら困ります。")
+    assert (
+        "【何度も】【お伝えしていますが】、期限を守ってください。【また同じ】ことが起きたら【困ります】。" in out.stdout
+    )
+    assert "1. 「何度も」「お伝えしていますが」「また同じ」 繰り返しへの不満 [repetition_complaint]" in out.stdout
+
+
 @pytest.mark.parametrize(
     ("text", "options"),
     [

@@ -92,6 +92,19 @@ def test_reason_offsets_index_the_text_as_sent(client: FlaskClient) -> None:
     assert body["reasons"]
     for reason in body["reasons"]:
         assert text[reason["start"] : reason["end"]] == reason["surface"]
+        assert all(text[span["start"] : span["end"]] == span["surface"] for span in reason["spans"])
+
+
+def test_a_reason_found_in_several_places_lists_them_as_spans(client: FlaskClient) -> None:
+    text = "🙂何度もお伝えしていますが、期限を守ってください。また同じことが起きたら困ります。"
+    body = client.post("/v1/analyze", json={"text": text}).get_json()
+    (reason,) = [r for r in body["reasons"] if r["kind"] == "repetition_complaint"]
+    assert reason["spans"] == [
+        {"start": 1, "end": 4, "surface": "何度も"},
+        {"start": 4, "end": 13, "surface": "お伝えしていますが"},
+        {"start": 25, "end": 29, "surface": "また同じ"},
+    ]
+    assert (reason["start"], reason["end"], reason["surface"]) == (1, 4, "何度も")
 
 
 def test_health(client: FlaskClient) -> None:
@@ -122,8 +135,11 @@ def test_openapi_describes_every_advice_field(client: FlaskClient) -> None:
     advice = shared_analyzer().analyze(DRAFT).to_dict()
     assert set(schemas["Advice"]["properties"]) == set(advice)
     assert set(schemas["Advice"]["required"]) == set(advice)
-    assert set(schemas["Reason"]["properties"]) == set(advice["reasons"][0])
-    for schema in (schemas["Advice"], schemas["Reason"], schemas["Health"]):
+    assert set(schemas["Reason"]["properties"]) == set(schemas["Reason"]["required"]) == set(advice["reasons"][0])
+    assert (
+        set(schemas["Span"]["properties"]) == set(schemas["Span"]["required"]) == set(advice["reasons"][0]["spans"][0])
+    )
+    for schema in (schemas["Advice"], schemas["Reason"], schemas["Span"], schemas["Health"]):
         for name, prop in schema["properties"].items():
             assert prop.get("description"), f"{name} is not described"
 
@@ -295,6 +311,7 @@ def test_hostile_text_gets_advice(client: FlaskClient, text: str, channel: str) 
     assert response.status_code == 200
     for reason in response.get_json()["reasons"]:
         assert text[reason["start"] : reason["end"]] == reason["surface"]
+        assert all(text[span["start"] : span["end"]] == span["surface"] for span in reason["spans"])
 
 
 json_values = st.recursive(
@@ -344,6 +361,7 @@ def test_any_text_gets_advice(client: FlaskClient, text: str, channel: str, sens
     assert response.status_code == 200
     for reason in response.get_json()["reasons"]:
         assert text[reason["start"] : reason["end"]] == reason["surface"]
+        assert all(text[span["start"] : span["end"]] == span["surface"] for span in reason["spans"])
 
 
 # ---- a truly internal failure: generic 500, logged without the text ---------------------------

@@ -98,6 +98,16 @@ def test_type_a_draft_and_see_the_advice(page: Page) -> None:
     p.screenshot(path=str(ARTIFACTS / "playground.png"), full_page=True)
 
 
+def test_a_reason_found_in_several_places_marks_each_of_them(page: Page) -> None:
+    p = page
+    p.locator("#draft").fill("何度もお伝えしていますが、期限を守ってください。また同じことが起きたら困ります。")
+    expect(p.locator("#badge")).to_have_attribute("data-recommendation", re.compile("^(call|video)$"))
+    marks = p.locator("#highlighted mark[data-kind=repetition_complaint]")
+    assert marks.all_text_contents() == ["何度も", "お伝えしていますが", "また同じ"]
+    quotes = p.locator("#reasons li q")
+    assert quotes.all_text_contents()[:3] == ["何度も", "お伝えしていますが", "また同じ"]
+
+
 def test_live_update_switches_and_english(page: Page) -> None:
     p = page
     p.locator("#draft").fill("明日10時の定例は会議室Bに変更です。資料は共有フォルダに入れました。")

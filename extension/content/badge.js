@@ -105,6 +105,12 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; background: #f1f3f
     return el;
   }
 
+  /** 「a」「b」: every place a reason was found (a server older than `spans` sends only `surface`). */
+  function reasonPhrases(reason) {
+    const spans = Array.isArray(reason.spans) && reason.spans.length ? reason.spans : [reason];
+    return spans.map((span) => `「${span.surface}」`).join("");
+  }
+
   function intersects(a, b) {
     return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   }
@@ -315,7 +321,7 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; background: #f1f3f
       return h(
         "li",
         { class: "reason", "data-kind": reason.kind, "data-category": reason.category },
-        h("div", {}, h("span", { class: "phrase" }, `「${reason.surface}」`), h("span", { class: "tag" }, tag)),
+        h("div", {}, h("span", { class: "phrase" }, reasonPhrases(reason)), h("span", { class: "tag" }, tag)),
         h("p", { class: "message" }, reason.message),
         reason.hint ? h("p", { class: "hint" }, `→ ${reason.hint}`) : null,
       );

@@ -267,14 +267,19 @@
     renderMeta(advice);
   }
 
+  /** Every place a reason was found (a reason from a server older than `spans` has only its own). */
+  function spansOf(reason) {
+    return Array.isArray(reason.spans) && reason.spans.length ? reason.spans : [reason];
+  }
+
   // Offsets are Unicode code points (Python's), so slice an array of code points, not the UTF-16 string.
   function renderHighlighted(text, advice) {
     const chars = Array.from(text);
     const end = Math.min(advice.analyzed_chars, chars.length);
     const cuts = new Set([0, end]);
-    for (const r of advice.reasons) {
-      cuts.add(Math.max(0, Math.min(r.start, end)));
-      cuts.add(Math.max(0, Math.min(r.end, end)));
+    for (const s of advice.reasons.flatMap(spansOf)) {
+      cuts.add(Math.max(0, Math.min(s.start, end)));
+      cuts.add(Math.max(0, Math.min(s.end, end)));
     }
     const points = [...cuts].sort((a, b) => a - b);
     const nodes = [];
@@ -282,7 +287,7 @@
       const [a, b] = [points[i], points[i + 1]];
       if (a === b) continue;
       const piece = chars.slice(a, b).join("");
-      const covering = advice.reasons.filter((r) => r.start <= a && r.end >= b);
+      const covering = advice.reasons.filter((r) => spansOf(r).some((s) => s.start <= a && s.end >= b));
       if (!covering.length) {
         nodes.push(document.createTextNode(piece));
         continue;
@@ -354,12 +359,15 @@
         li.dataset.category = r.category;
         const head = document.createElement("div");
         head.className = "reason-head";
-        const quote = document.createElement("q");
-        quote.textContent = r.surface;
+        const quotes = spansOf(r).map((s) => {
+          const quote = document.createElement("q");
+          quote.textContent = s.surface;
+          return quote;
+        });
         const label = document.createElement("span");
         label.className = "reason-label";
         label.textContent = `${r.label} · ${t("categories")[r.category] || r.category}`;
-        head.append(quote, label);
+        head.append(...quotes, label);
         const message = document.createElement("p");
         message.textContent = r.message;
         li.append(head, message);

@@ -22,6 +22,8 @@ from extension_harness import (
 
 pytestmark = pytest.mark.browser
 SEND_BUTTON = '[data-testid="timeline_send-message-button"]'
+# One complaint said three ways in two sentences: one 繰り返しへの不満 with three spans.
+REPEATED_DRAFT = "何度もお伝えしていますが、期限を守ってください。また同じことが起きたら困ります。"
 
 
 def type_committed(page, text: str) -> None:
@@ -68,6 +70,19 @@ def test_call_worthy_message_shows_call_beside_the_box_not_on_the_send_button(ex
     moved = ext.badge(page).locator("button.badge").bounding_box()
     box = page.locator(CHATWORK_BOX).bounding_box()
     assert box["y"] <= moved["y"] and moved["y"] + moved["height"] <= box["y"] + box["height"] + 1
+
+
+def test_a_reason_found_in_several_places_quotes_every_phrase(ext):
+    """The same complaint said three ways is one reason, and its panel item quotes all three phrases."""
+    (expected,) = [r for r in library_advice(REPEATED_DRAFT, "chat")["reasons"] if r["kind"] == "repetition_complaint"]
+    page = ext.open_chatwork()
+    type_committed(page, REPEATED_DRAFT)
+    ext.wait_for_state(page, "call", "video")
+    ext.badge(page).locator("button.badge").click()
+    item = ext.badge(page).locator("li.reason[data-kind=repetition_complaint]")
+    expect(item).to_have_count(1)
+    expect(item.locator(".phrase")).to_have_text("「何度も」「お伝えしていますが」「また同じ」")
+    expect(item.locator(".message")).to_have_text(expected["message"])
 
 
 def test_text_with_care(ext):

@@ -74,7 +74,7 @@ def test_call_worthy_draft_shows_call_with_its_reasons(ext):
     reasons = panel.locator("li.reason")
     expect(reasons).to_have_count(len(expected["reasons"]))
     for item, reason in zip(reasons.all(), expected["reasons"]):
-        expect(item.locator(".phrase")).to_have_text(f"「{reason['surface']}」")
+        expect(item.locator(".phrase")).to_have_text("".join(f"「{span['surface']}」" for span in reason["spans"]))
         expect(item.locator(".message")).to_have_text(reason["message"])
         if reason["hint"]:
             expect(item.locator(".hint")).to_have_text(f"→ {reason['hint']}")
