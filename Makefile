@@ -8,7 +8,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 # setuptools says "Editable installation." on every editable install: information, not a problem
 QUIET_BUILD := PYTHONWARNINGS="ignore:Editable installation"
 
-.PHONY: run test lint check train noise evaluate bench bench-batch bench-report report-demo extension clean
+.PHONY: run test lint check train noise evaluate bench bench-memory bench-server bench-batch bench-report report-demo extension clean
 
 # the service only (requirements.lock): what `make run` needs
 $(STAMP): pyproject.toml requirements.lock
@@ -47,6 +47,12 @@ noise: $(DEV_STAMP)  ## how often the shipped model tells real sentences (shared
 bench: $(DEV_STAMP)  ## speed benchmarks (ratios against a same-run baseline)
 	$(BIN)/python benchmarks/bench_analyze.py
 	$(BIN)/python benchmarks/bench_thread.py
+
+bench-memory: $(STAMP)  ## RSS of one process over 100,000 distinct drafts, analyze() time per 1,000 chars at 500 vs 5,000 (minutes)
+	$(BIN)/python benchmarks/bench_memory.py $(BENCH_ARGS)
+
+bench-server: $(STAMP)  ## typing in a 15-message thread on the real service: with the thread vs the draft alone
+	$(BIN)/python benchmarks/bench_server_thread.py $(BENCH_ARGS)
 
 bench-batch: $(STAMP)  ## hisho-tone batch: 1 vs 2 workers, Dask vs local, memory at 20,000 vs 200,000 messages (minutes)
 	$(BIN)/python benchmarks/bench_batch.py $(BENCH_ARGS)
