@@ -3,6 +3,8 @@ examples produce what the README shows."""
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +27,19 @@ def test_readme_example_output(analyzer):
     shown = repr((advice.recommendation, [(r.kind, r.surface) for r in advice.reasons]))
     assert shown in readme
     assert repr(advice.invitation) in readme
+
+
+def test_server_readme_example_response_is_what_the_service_answers(analyzer):
+    """The first response shown in server/README.md is the library's answer to its request, scores
+    within 0.05 (a retrain moves them a little; a wrong example moves more)."""
+    readme = (ROOT / "server" / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### `POST /v1/analyze`", 1)[1]
+    request = json.loads(re.search(r"-d '(\{.*?\})'", section).group(1))
+    shown = json.loads(re.search(r"```json\n(.*?)\n```", section, re.S).group(1))
+    actual = analyzer.analyze(request["text"]).to_dict()
+    for score in ("call_probability", "ambiguity", "emotional_weight"):
+        assert abs(shown.pop(score) - actual.pop(score)) <= 0.05, score
+    assert shown == actual
 
 
 def test_readme_documents_every_cli_command():
