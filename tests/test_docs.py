@@ -42,6 +42,20 @@ def test_server_readme_example_response_is_what_the_service_answers(analyzer):
     assert shown == actual
 
 
+def test_server_readme_thread_example_is_what_the_service_answers(analyzer):
+    """The thread example's verdict, rounds, questions and reasons are analyze_thread's (the fields
+    the README abbreviates with "…" aside)."""
+    readme = (ROOT / "server" / "README.md").read_text(encoding="utf-8")
+    section = readme.split("answer carries a `thread` object", 1)[1]
+    request = json.loads(re.search(r"-d '(\{.*?\})'", section, re.S).group(1))
+    shown = json.loads(re.search(r"```json\n(.*?)\n```", section, re.S).group(1))["thread"]
+    actual = hisho_tone.analyze_thread(request["thread"], draft=request["text"], analyzer=analyzer).to_dict()
+    assert abs(shown.pop("call_probability") - actual["call_probability"]) <= 0.05
+    for key in ("per_message", "draft"):
+        shown.pop(key)
+    assert shown == {k: actual[k] for k in shown}
+
+
 def test_readme_documents_every_cli_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     from hisho_tone.cli import build_parser
