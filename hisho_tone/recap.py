@@ -2,9 +2,10 @@
 
 Each sentence of the thread goes to at most one place, by what it is (``markers.toml`` holds the
 phrases): a question nobody answered, or the other side's vague wording, is an open point the call
-settles; an agreement (「14時で確定です」) or a stated deadline (「明日が締切です」) is already settled;
-a sentence with a verb of action (送ります, 手配をお願いします) is a to-do, whose owner is whoever
-offered it or was asked, and whose deadline is the date in it. Anything else (「うーん、なんか違うんですよね」)
+settles; an agreement (「14時で確定です」), a stated deadline (「明日が締切です」) or work done with
+something concrete in it (「15名で予約済みです」) is already settled; a sentence with a verb of action
+still to be done (送ります, 手配をお願いします) is a to-do, whose owner is whoever offered it, was asked
+or is named, and whose deadline is the date in it. Anything else (「うーん、なんか違うんですよね」)
 is a reaction, not a line of the recap. The texts of each register are in ``thread.toml`` [recap].
 """
 
@@ -28,6 +29,7 @@ LINE_CHARS = 60  # a quoted sentence is cut to this many characters
 _DUE_KINDS = frozenset({"date_slash", "date_kanji", "weekday", "time", "relative_day"})
 _AGREEMENT = markers.pattern("agreement")
 _ACTION = markers.pattern("action")
+_UNABLE = markers.pattern("unable")
 _OWN_ACTION = markers.pattern("own_action")
 _ASKED_ACTION = markers.pattern("asked_action")
 _DEADLINE = markers.pattern("deadline")
@@ -106,7 +108,10 @@ def sort_lines(messages: list[Message], analyses: list[Analysis], open_questions
                 open_points.append(line)  # their latest wording is vague: what exactly did they mean?
             elif _AGREEMENT.search(sentence):
                 settled.append(line)
-            elif _ACTION.search(sentence):
+            elif markers.ends_with("done", sentence):
+                if any(s.start <= st < s.end for st, _, _ in a.specifics):
+                    settled.append(line)  # 「15名で予約済みです」: done, and what was done is worth keeping
+            elif _ACTION.search(sentence) and not _UNABLE.search(sentence):
                 steps.append(Step(line, _owner(sentence, m, other, me), _due(a, s.start, s.end)))
             elif _DEADLINE.search(sentence) and _due(a, s.start, s.end):
                 settled.append(line)  # a stated deadline: known to both, not a task of its own

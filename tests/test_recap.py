@@ -161,3 +161,19 @@ def test_every_register_fills_owner_and_deadline_placeholders(analyzer, register
     recap = recap_template(msgs(("山田様", "資料を修正してください。"), ("me", register_text)), analyzer=analyzer)
     assert "{owner}" not in recap and "{due}" not in recap and "{item}" not in recap
     assert "資料を修正して" in sections(recap)["steps"]
+
+
+def test_work_done_and_work_impossible_are_no_todos(analyzer):
+    """「15名で予約済みです」 is settled; 「更新しました」 is a report; 「修正ができなくて」 is a problem."""
+    recap = recap_template(
+        msgs(
+            ("山田様", "懇親会はどうなっていますか？"),
+            ("me", "会場近くの店を15名で予約済みです。シフト表も更新しました。"),
+            ("me", "今の権限だと仕訳の修正ができなくて困っています。"),
+        ),
+        analyzer=analyzer,
+    )
+    parts = sections(recap)
+    assert "15名で予約済みです" in parts["decisions"]
+    assert "更新しました" not in recap
+    assert "修正ができなくて" not in parts["steps"]
