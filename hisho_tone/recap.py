@@ -11,7 +11,6 @@ is a reaction, not a line of the recap. The texts of each register are in ``thre
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -30,6 +29,7 @@ _DUE_KINDS = frozenset({"date_slash", "date_kanji", "weekday", "time", "relative
 _AGREEMENT = markers.pattern("agreement")
 _ACTION = markers.pattern("action")
 _UNABLE = markers.pattern("unable")
+_HONORIFIC = markers.pattern("honorific")
 _OWN_ACTION = markers.pattern("own_action")
 _ASKED_ACTION = markers.pattern("asked_action")
 _DEADLINE = markers.pattern("deadline")
@@ -144,7 +144,7 @@ def recap_template(
     register = max(set(registers), key=registers.count)
     t = _texts()["recap"][register]
     other = next((m.author for m in reversed(parsed) if not m.me), "")
-    name = re.sub(r"(?:様|さん)$", "", other) or "〇〇"
+    name = _HONORIFIC.sub("", other) or "〇〇"
     open_questions = _questions(state.messages, state.analyses, include_mine=True, contents=state.contents)
     lines = sort_lines(state.messages, state.analyses, open_questions, other, t["me"])
     out = [t["greeting"].replace("{name}", name), "", t["decisions"]]
