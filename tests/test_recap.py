@@ -177,3 +177,45 @@ def test_work_done_and_work_impossible_are_no_todos(analyzer):
     assert "15名で予約済みです" in parts["decisions"]
     assert "更新しました" not in recap
     assert "修正ができなくて" not in parts["steps"]
+
+
+def test_an_answered_question_is_settled_with_its_answer(analyzer):
+    recap = recap_template(
+        msgs(("西岡", "パンフは何部？"), ("me", "来場予定が800名なので、300部で考えています")), analyzer=analyzer
+    )
+    assert "1. パンフは何部？ → 来場予定が800名なので、300部で考えています（確認済み）" in sections(recap)["decisions"]
+
+
+def test_an_angry_question_or_an_echo_is_no_open_point(analyzer):
+    recap = recap_template(
+        msgs(
+            ("me", "明日までに修正版をお送りします。"),
+            ("桐山", "明日？それを考えるのが秘書の仕事じゃないの？"),
+        ),
+        analyzer=analyzer,
+    )
+    assert "明日？" not in sections(recap)["decisions"]
+    assert "秘書の仕事じゃないの" not in recap
+
+
+def test_a_todo_reported_done_later_is_gone(analyzer):
+    recap = recap_template(
+        msgs(
+            ("山田様", "ホームページの料金表、更新をお願いします。"),
+            ("me", "承知しました。"),
+            ("me", "料金表を更新いたしました。"),
+        ),
+        analyzer=analyzer,
+    )
+    assert "料金表、更新をお願いします" not in sections(recap)["steps"]
+
+
+def test_an_agreement_the_other_side_corrects_is_not_settled(analyzer):
+    recap = recap_template(
+        msgs(
+            ("me", "定例は木曜15時で確定しています。"),
+            ("堀江", "ごめん、木曜ダメになった。金曜にできる？"),
+        ),
+        analyzer=analyzer,
+    )
+    assert "木曜15時で確定" not in sections(recap)["decisions"]
