@@ -21,6 +21,7 @@ from .analyzer import Analyzer
 from .thread import MAX_MESSAGES, Message, _original, _questions, _said, _short, _texts, build_state, parse_messages
 from .tokenize import Sentence
 
+REGISTERS = ("keigo", "polite", "casual")  # most formal first
 MAX_OPEN = 6  # open points listed (the call should settle a handful, not a backlog)
 MAX_SETTLED = 4  # settled points listed (the latest)
 MAX_STEPS = 5  # to-dos listed (the latest)
@@ -84,10 +85,23 @@ def _concrete(analysis: Analysis, start: int, end: int) -> bool:
     return any(start <= s < end for s, _, _ in analysis.specifics)
 
 
-def _names_something(sentence: Sentence) -> bool:
-    """Whether a sentence names a thing (a noun beyond 件/確認/明日…): 「確認いたします」 and
-    「なんか違うんですよね」 do not, so they are not lines of the recap."""
-    return any(t.pos1 == "名詞" and t.pos2 != "数詞" and t.lemma not in _STOP_LEMMAS for t in sentence.tokens)
+def _nouns(sentence: Sentence) -> frozenset[str]:
+    """The things a sentence names (nouns beyond 件/確認/明日…): 「確認いたします」 and
+    「なんか違うんですよね」 name none, so they are not lines of the recap."""
+    return frozenset(
+        t.lemma for t in sentence.tokens if t.pos1 == "名詞" and t.pos2 != "数詞" and t.lemma not in _STOP_LEMMAS
+    )
+
+
+def _latest_per_topic(items: list[tuple[str, frozenset[str], str]]) -> list[str]:
+    """(key, nouns, line) items, an earlier one dropped when a later one with the same key names one
+    of its things: 「費用の件は上長に確認いたします」 then 「上長と確認のうえ、改めてご連絡いたします」 is one to-do."""
+    kept = []
+    for n, (key, nouns, line) in enumerate(items):
+        if line in kept or any(k == key and nouns & later for k, later, _ in items[n + 1 :]):
+            continue
+        kept.append(line)
+    return kept
 
 
 def _owner(sentence: str, author: Message, other: str, me: str) -> str:
@@ -177,9 +191,9 @@ def sort_lines(messages: list[Message], analyses: list[Analysis], unanswered: li
     thread = _Thread(messages, analyses)
     still_open = {(q.message_index, q.start, q.end) for q in unanswered}
     last_theirs = max((i for i, m in enumerate(messages) if not m.me), default=-1)
-    open_points: list[str] = []
+    open_points: list[tuple[str, frozenset[str], str]] = []  # ("", nouns, line)
     settled: list[str] = []
-    steps: list[tuple[int, str, Step]] = []  # (message, action word, step)
+    steps: list[tuple[str, frozenset[str], Step]] = []  # (owner, nouns, step)
     for i, (a, m) in enumerate(zip(analyses, messages)):
         text = a.norm.text
         vague = [c for c in a.cues if c.category == "ambiguity"] if i == last_theirs else []
@@ -189,19 +203,20 @@ def sort_lines(messages: list[Message], analyses: list[Analysis], unanswered: li
             sentence = text[s.start : s.end]
             start, end, original = _original(a, s)
             line = _short(original, LINE_CHARS)
-            named = _names_something(s) or _concrete(a, s.start, s.end)
+            nouns = _nouns(s)
+            named = bool(nouns) or _concrete(a, s.start, s.end)
             if s in questions:
                 if _complaint(a, s, sentence) or len(_PUNCTUATION.sub("", sentence)) < MIN_QUESTION_CHARS:
                     continue  # 「前も言ったよね？」「明日？」: a complaint or an echo, not a point to settle
                 if (i, start, end) in still_open or thread.still_asked(i):
-                    open_points.append(line)
+                    open_points.append(("", nouns, line))
                 elif len(questions) == 1 and (answer := thread.answer(i)):
                     settled.append(f"{_short(original, ANSWER_CHARS)} → {answer}")
                 continue
             if not named:
                 continue  # 「確認いたします」「うーん、なんか違うんですよね」: a reaction, not a line
             if any(s.start <= c.start < s.end for c in vague):
-                open_points.append(line)  # their latest wording is vague: what exactly did they mean?
+                open_points.append(("", nouns, line))  # their latest wording is vague: what did they mean?
             elif _AGREEMENT.search(sentence) and not _WH.search(sentence):
                 if not thread.corrected[i]:
                     settled.append(line)
@@ -214,16 +229,16 @@ def sort_lines(messages: list[Message], analyses: list[Analysis], unanswered: li
                     settled.append(line)  # 「15名で予約済みです」: done, and what was done is worth keeping
             elif (action := _ACTION.search(sentence)) and not _UNABLE.search(sentence):
                 if not (thread.sent_now(i, s.end, sentence) or thread.done_later(i, action.group(0))):
-                    steps.append(
-                        (i, action.group(0), Step(line, _owner(sentence, m, other, me), _due(a, s.start, s.end)))
-                    )
+                    owner = _owner(sentence, m, other, me)
+                    steps.append((owner, nouns, Step(line, owner, _due(a, s.start, s.end))))
             elif _DEADLINE.search(sentence) and _due(a, s.start, s.end) and not _WH.search(sentence):
                 if not thread.corrected[i]:
                     settled.append(line)  # a stated deadline: known to both, not a task of its own
-    open_points = list(dict.fromkeys(open_points))[:MAX_OPEN]
-    settled = [s for s in dict.fromkeys(settled) if s not in open_points][-MAX_SETTLED:]
-    unique_steps = list({step.text: step for _, _, step in steps}.values())[-MAX_STEPS:]
-    return Sorted(open_points, settled, unique_steps)
+    open_lines = _latest_per_topic(open_points)[:MAX_OPEN]
+    settled = [s for s in dict.fromkeys(settled) if s not in open_lines][-MAX_SETTLED:]
+    by_text = {step.text: step for _, _, step in steps}
+    to_do = [by_text[text] for text in _latest_per_topic([(o, n, st.text) for o, n, st in steps])][-MAX_STEPS:]
+    return Sorted(open_lines, settled, to_do)
 
 
 def recap_template(
@@ -246,7 +261,7 @@ def recap_template(
         or [a.register for a in state.analyses]
         or ["polite"]
     )
-    register = max(set(registers), key=registers.count)
+    register = max(REGISTERS, key=registers.count)  # a tie goes to the more formal one: it is sent to a client
     t = _texts()["recap"][register]
     other = next((m.author for m in reversed(parsed) if not m.me), "")
     name = _HONORIFIC.sub("", other) or "〇〇"

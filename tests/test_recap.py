@@ -4,6 +4,11 @@ to-dos with their owner and deadline, and reactions left out."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
 from hisho_tone import recap_template
@@ -219,3 +224,35 @@ def test_an_agreement_the_other_side_corrects_is_not_settled(analyzer):
         analyzer=analyzer,
     )
     assert "木曜15時で確定" not in sections(recap)["decisions"]
+
+
+def test_one_todo_said_twice_in_other_words_is_listed_once(analyzer):
+    recap = recap_template(
+        msgs(
+            ("早坂様", "ご請求の件、ご回答をお願いします。"),
+            ("me", "費用の件は上長に確認いたします。"),
+            ("早坂様", "よろしくお願いします。"),
+        ),
+        draft="上長と確認のうえ、明日改めてご連絡いたします。",
+        analyzer=analyzer,
+    )
+    steps = sections(recap)["steps"]
+    assert "上長と確認のうえ" in steps and "費用の件は上長に" not in steps
+    assert "期限：明日" in step(recap, "上長と確認のうえ")
+
+
+def test_the_register_is_the_same_on_every_run():
+    """One casual and one polite message of mine: the more formal register, whatever the hash seed."""
+    thread = msgs(
+        ("山本", "Zoomのリンクってどこ？"), ("me", "カレンダーに貼ってあるよ"), ("me", "資料もご覧ください。")
+    )
+    code = (
+        f"import hisho_tone, json; print(hisho_tone.recap_template(json.loads({json.dumps(json.dumps(thread))}))[:40])"
+    )
+    greetings = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(greetings) == 1 and "先ほどはお時間" in greetings.pop()
