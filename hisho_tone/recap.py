@@ -36,7 +36,6 @@ _UNABLE = markers.pattern("unable")
 _HONORIFIC = markers.pattern("honorific")
 _CORRECTION = markers.pattern("correction")
 _THANKS = markers.pattern("thanks")
-_REGARDS = re.compile("よろしく|宜しく")  # the request in 「よろしくお願いします」 asks nothing in particular
 _SENDING_NOW = markers.pattern("sending_now")
 _WH = markers.pattern("wh_question")
 _YES_NO = markers.pattern("yes_no")
@@ -188,14 +187,6 @@ def _complaint(analysis: Analysis, sent: Sentence, sentence: str) -> bool:
     )
 
 
-def _asked(analysis: Analysis, sent: Sentence, sentence: str) -> re.Match[str] | None:
-    """A request with no verb of action in the list (「ご都合をお知らせください」): a to-do too, unless it
-    is a set phrase (「今後ともよろしくお願いいたします」) or a complaint (「いい加減にしてほしい」)."""
-    if _REGARDS.search(sentence) or _complaint(analysis, sent, sentence):
-        return None
-    return _ASKED_ACTION.search(sentence)
-
-
 def sort_lines(messages: list[Message], analyses: list[Analysis], unanswered: list, other: str, me: str) -> Sorted:
     """Every sentence the thread says, sorted into open points, settled points and to-dos."""
     thread = _Thread(messages, analyses)
@@ -237,7 +228,7 @@ def sort_lines(messages: list[Message], analyses: list[Analysis], unanswered: li
                     and not thread.corrected[i]
                 ):
                     settled.append(line)  # 「15名で予約済みです」: done, and what was done is worth keeping
-            elif (action := _ACTION.search(sentence) or _asked(a, s, sentence)) and not _UNABLE.search(sentence):
+            elif (action := _ACTION.search(sentence)) and not _UNABLE.search(sentence):
                 if not (thread.sent_now(i, s.end, sentence) or thread.done_later(i, action.group(0))):
                     owner = _owner(sentence, m, other, me)
                     steps.append((owner, nouns, Step(line, owner, _due(a, s.start, s.end))))

