@@ -56,6 +56,14 @@ def test_server_readme_thread_example_is_what_the_service_answers(analyzer):
     assert shown == {k: actual[k] for k in shown}
 
 
+def test_server_readme_recap_example_is_what_the_service_answers(analyzer):
+    readme = (ROOT / "server" / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### `POST /v1/recap`", 1)[1]
+    request = json.loads(re.search(r"-d '(\{.*?\})'", section, re.S).group(1))
+    shown = json.loads(re.search(r'^(\{"recap": .*\})$', section, re.M).group(1))
+    assert shown == {"recap": hisho_tone.recap_template(request["messages"], analyzer=analyzer)}
+
+
 def test_readme_documents_every_cli_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     from hisho_tone.cli import build_parser
