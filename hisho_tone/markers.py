@@ -78,9 +78,10 @@ def words(name: str) -> frozenset[str]:
 
 def matches(name: str, text: str) -> bool:
     """Whether the section matches normalised ``text`` (for words sections: whether it is one of them)."""
-    if _section(name)["match"] == "words":
+    match = _section(name)["match"]
+    if match == "words":
         return text in words(name)
-    if _section(name)["match"] == "end":
+    if match == "end":
         return ends_with(name, text)
     return pattern(name).search(text) is not None
 

@@ -199,19 +199,19 @@ def sort_lines(messages: list[Message], analyses: list[Analysis], unanswered: li
         text = a.norm.text
         vague = [c for c in a.cues if c.category == "ambiguity"] if i == last_theirs else []
         said = _said(a)
-        questions = [s for s in said if markers.asks(text[s.start : s.end])]
-        for s in said:
+        asking = [markers.asks(text[s.start : s.end]) for s in said]
+        for s, asks in zip(said, asking):
             sentence = text[s.start : s.end]
             start, end, original = _original(a, s)
             line = _short(original, LINE_CHARS)
             nouns = _nouns(s)
             named = bool(nouns) or _concrete(a, s.start, s.end)
-            if s in questions:
+            if asks:
                 if _complaint(a, s, sentence) or len(_PUNCTUATION.sub("", sentence)) < MIN_QUESTION_CHARS:
                     continue  # 「前も言ったよね？」「明日？」: a complaint or an echo, not a point to settle
                 if (i, start, end) in still_open or thread.still_asked(i):
                     open_points.append(("", nouns, line))
-                elif len(questions) == 1 and (answer := thread.answer(i)):
+                elif sum(asking) == 1 and (answer := thread.answer(i)):
                     settled.append(f"{_short(original, ANSWER_CHARS)} → {answer}")
                 continue
             if not named or _THANKS.match(sentence):
